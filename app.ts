@@ -1,0 +1,43 @@
+/**
+ * The ClockFlow application: middleware, the JSON API and the pages, built from injected
+ * dependencies so tests run the very same app on `:memory:` KV with their own clock.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps, AppEnv } from "./routes/context.ts";
+import { errorResponse, onError, onNotFound } from "./routes/middleware/errors.ts";
+import { loadSession } from "./routes/middleware/auth.ts";
+import { sameOriginForCookies, securityHeaders } from "./routes/middleware/security.ts";
+import { MAX_BODY_BYTES } from "./routes/middleware/body.ts";
+import { apiV1 } from "./routes/api/mod.ts";
+import { pages } from "./routes/pages/mod.ts";
+import { staticFiles } from "./routes/static.ts";
+
+/** Build the app around `deps`. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use("*", securityHeaders());
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/static", staticFiles());
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 413, "payload_too_large", "The body is too large"),
+    }),
+  );
+  app.use("*", loadSession());
+  app.use("*", sameOriginForCookies());
+  app.route("/api/v1", apiV1);
+  app.route("/", pages);
+  return app;
+}

@@ -1,0 +1,175 @@
+/**
+ * The time clock: clock in, start and end a break, clock out — always at the server's time.
+ * Each transition is one atomic commit guarded by the member's revision key and, for clocking
+ * in, by the absence of an open entry, so concurrent punches cannot open two entries.
+ *
+ * @module
+ */
+
+import { DomainError } from "../errors.ts";
+import type { OrgScope } from "../kv/mod.ts";
+import { type GeoPoint, type TimeEntry, toSecond } from "../entries/model.ts";
+import {
+  assertNoOverlap,
+  commitEntryChange,
+  newEntryId,
+  readTimeline,
+  type Timeline,
+} from "../entries/repository.ts";
+
+/** Where a member stands now. */
+export type ClockState = "out" | "in" | "break";
+
+/** The member doing the punching, with the versionstamp of the membership that authorized it. */
+export interface Puncher {
+  userId: string;
+  membershipVersionstamp: string;
+}
+
+/** Optional details of a clock-in. */
+export interface ClockInInput {
+  note?: string | null;
+  locationId?: string | null;
+  geo?: GeoPoint | null;
+}
+
+/** The state shown by an entry (null: clocked out). */
+export function stateOf(entry: TimeEntry | null): ClockState {
+  if (!entry || entry.end !== null) return "out";
+  const last = entry.breaks.at(-1);
+  return last && last.end === null ? "break" : "in";
+}
+
+/** The member's clock state and running entry. */
+export async function clockStatus(
+  scope: OrgScope,
+  userId: string,
+): Promise<{ state: ClockState; entry: TimeEntry | null }> {
+  const t = await readTimeline(scope, userId);
+  const entry = t.open?.entry ?? null;
+  return { state: stateOf(entry), entry };
+}
+
+function requireOpen(t: Timeline): { entry: TimeEntry; versionstamp: string } {
+  if (!t.open) throw new DomainError("conflict", "not_clocked_in", "You are not clocked in");
+  return t.open;
+}
+
+function membershipCheck(scope: OrgScope, p: Puncher) {
+  return [{ key: scope.key("member", p.userId), versionstamp: p.membershipVersionstamp }];
+}
+
+/** Clock in now. 409 `already_clocked_in` when an entry is already open. */
+export async function clockIn(
+  scope: OrgScope,
+  p: Puncher,
+  input: ClockInInput,
+  nowMs: number,
+): Promise<TimeEntry> {
+  const now = toSecond(nowMs);
+  const entry = await commitEntryChange(scope, p.userId, async (t) => {
+    if (t.open) {
+      throw new DomainError("conflict", "already_clocked_in", "You are already clocked in", {
+        entryId: t.open.entry.id,
+      });
+    }
+    await assertNoOverlap(scope, t, now, null, null);
+    const after: TimeEntry = {
+      id: newEntryId(nowMs),
+      userId: p.userId,
+      start: now,
+      end: null,
+      breaks: [],
+      note: input.note ?? null,
+      locationId: input.locationId ?? null,
+      clockInGeo: input.geo ?? null,
+      clockOutGeo: null,
+      source: "clock",
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    };
+    return {
+      before: null,
+      after,
+      action: "clock.in",
+      actorId: p.userId,
+      reason: null,
+      checks: membershipCheck(scope, p),
+    };
+  }, nowMs);
+  return entry!;
+}
+
+/** Start a break now. 409 `not_clocked_in` or `already_on_break`. */
+export async function startBreak(scope: OrgScope, p: Puncher, nowMs: number): Promise<TimeEntry> {
+  const now = toSecond(nowMs);
+  const entry = await commitEntryChange(scope, p.userId, (t) => {
+    const open = requireOpen(t);
+    if (stateOf(open.entry) === "break") {
+      throw new DomainError("conflict", "already_on_break", "You are already on a break");
+    }
+    const after = {
+      ...open.entry,
+      breaks: [...open.entry.breaks, { start: Math.max(now, open.entry.start), end: null }],
+      updatedAt: nowMs,
+    };
+    return Promise.resolve({
+      before: open,
+      after,
+      action: "clock.break_start",
+      actorId: p.userId,
+      reason: null,
+      checks: membershipCheck(scope, p),
+    });
+  }, nowMs);
+  return entry!;
+}
+
+/** End the running break now. 409 `not_clocked_in` or `not_on_break`. */
+export async function endBreak(scope: OrgScope, p: Puncher, nowMs: number): Promise<TimeEntry> {
+  const now = toSecond(nowMs);
+  const entry = await commitEntryChange(scope, p.userId, (t) => {
+    const open = requireOpen(t);
+    if (stateOf(open.entry) !== "break") {
+      throw new DomainError("conflict", "not_on_break", "You are not on a break");
+    }
+    const breaks = open.entry.breaks.slice();
+    const last = breaks.pop()!;
+    breaks.push({ start: last.start, end: Math.max(now, last.start) });
+    return Promise.resolve({
+      before: open,
+      after: { ...open.entry, breaks, updatedAt: nowMs },
+      action: "clock.break_end",
+      actorId: p.userId,
+      reason: null,
+      checks: membershipCheck(scope, p),
+    });
+  }, nowMs);
+  return entry!;
+}
+
+/** Clock out now, ending a running break too. 409 `not_clocked_in`. */
+export async function clockOut(
+  scope: OrgScope,
+  p: Puncher,
+  geo: GeoPoint | null,
+  nowMs: number,
+): Promise<TimeEntry> {
+  const now = toSecond(nowMs);
+  const entry = await commitEntryChange(scope, p.userId, (t) => {
+    const open = requireOpen(t);
+    const end = Math.max(now, open.entry.start);
+    const breaks = open.entry.breaks.map((
+      b,
+    ) => (b.end === null ? { ...b, end: Math.max(end, b.start) } : b));
+    return Promise.resolve({
+      before: open,
+      after: { ...open.entry, end, breaks, clockOutGeo: geo, updatedAt: nowMs },
+      action: "clock.out",
+      actorId: p.userId,
+      reason: null,
+      checks: membershipCheck(scope, p),
+    });
+  }, nowMs);
+  return entry!;
+}

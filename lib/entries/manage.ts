@@ -1,0 +1,117 @@
+/**
+ * Managers' corrections: create, edit and delete entries for members, always with a reason,
+ * each appended to the entry's audit history.
+ *
+ * @module
+ */
+
+import { notFound } from "../errors.ts";
+import type { OrgScope } from "../kv/mod.ts";
+import { getMembership } from "../members/members.ts";
+import { type Break, type TimeEntry, toSecond, validateTimes } from "./model.ts";
+import { assertNoOverlap, commitEntryChange, newEntryId, readEntry } from "./repository.ts";
+
+/** A new entry typed in by a manager. Instants in epoch ms. */
+export interface NewEntryInput {
+  userId: string;
+  start: number;
+  end: number;
+  breaks?: { start: number; end: number }[];
+  note?: string | null;
+  reason: string;
+}
+
+/** Changes to an entry; `end: null` is not allowed here (entries are closed by clocking out). */
+export interface EntryPatch {
+  start?: number;
+  end?: number;
+  breaks?: { start: number; end: number }[];
+  note?: string | null;
+  reason: string;
+}
+
+function secondBreaks(breaks: { start: number; end: number }[]): Break[] {
+  return breaks.map((b) => ({ start: toSecond(b.start), end: toSecond(b.end) }));
+}
+
+/** Create a closed entry for a member. */
+export async function createEntry(
+  scope: OrgScope,
+  actorId: string,
+  input: NewEntryInput,
+  now: number,
+): Promise<TimeEntry> {
+  if (!(await getMembership(scope, input.userId))) throw notFound("member");
+  const draft: TimeEntry = {
+    id: newEntryId(now),
+    userId: input.userId,
+    start: toSecond(input.start),
+    end: toSecond(input.end),
+    breaks: secondBreaks(input.breaks ?? []),
+    note: input.note ?? null,
+    locationId: null,
+    clockInGeo: null,
+    clockOutGeo: null,
+    source: "manual",
+    createdAt: now,
+    updatedAt: now,
+  };
+  validateTimes(draft, now, { manual: true });
+  const entry = await commitEntryChange(scope, input.userId, async (t) => {
+    await assertNoOverlap(scope, t, draft.start, draft.end, null);
+    return { before: null, after: draft, action: "entry.create", actorId, reason: input.reason };
+  }, now);
+  return entry!;
+}
+
+/**
+ * Edit an entry. Setting `end` on a running entry closes it (a forgotten clock-out); a running
+ * break is then ended at the same instant unless `breaks` replaces them.
+ */
+export async function updateEntry(
+  scope: OrgScope,
+  actorId: string,
+  id: string,
+  patch: EntryPatch,
+  now: number,
+): Promise<TimeEntry> {
+  const found = await readEntry(scope, id);
+  if (!found) throw notFound("time entry");
+  const entry = await commitEntryChange(scope, found.entry.userId, async (t) => {
+    const current = await readEntry(scope, id);
+    if (!current) throw notFound("time entry");
+    const e = current.entry;
+    const end = patch.end !== undefined ? toSecond(patch.end) : e.end;
+    let breaks = patch.breaks !== undefined ? secondBreaks(patch.breaks) : e.breaks;
+    if (end !== null) breaks = breaks.map((b) => (b.end === null ? { ...b, end } : b));
+    const after: TimeEntry = {
+      ...e,
+      start: patch.start !== undefined ? toSecond(patch.start) : e.start,
+      end,
+      breaks,
+      note: patch.note !== undefined ? patch.note : e.note,
+      updatedAt: now,
+    };
+    validateTimes(after, now, { manual: patch.start !== undefined || patch.end !== undefined });
+    await assertNoOverlap(scope, t, after.start, after.end, e.id);
+    return { before: current, after, action: "entry.update", actorId, reason: patch.reason };
+  }, now);
+  return entry!;
+}
+
+/** Delete an entry; its audit history stays. */
+export async function deleteEntry(
+  scope: OrgScope,
+  actorId: string,
+  id: string,
+  reason: string,
+  now: number,
+): Promise<void> {
+  const found = await readEntry(scope, id);
+  if (!found) throw notFound("time entry");
+  await commitEntryChange(scope, found.entry.userId, async () => {
+    const current = await readEntry(scope, id);
+    if (!current) throw notFound("time entry");
+    return { before: current, after: null, action: "entry.delete", actorId, reason };
+  }, now);
+}

@@ -1,0 +1,163 @@
+/**
+ * Time entries as pure data: worked time, validation of intervals and breaks, and the API view.
+ * Instants are UTC epoch milliseconds truncated to whole seconds, so every duration is an exact
+ * integer number of seconds.
+ *
+ * @module
+ */
+
+import { DomainError } from "../errors.ts";
+
+/** A break inside an entry; `end` is null while the break is running. */
+export interface Break {
+  start: number;
+  end: number | null;
+}
+
+/** Where a punch was made, as reported by the device. */
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+  accuracy: number | null;
+}
+
+/** A stored time entry; `end` is null while the member is clocked in. */
+export interface TimeEntry {
+  id: string;
+  userId: string;
+  start: number;
+  end: number | null;
+  breaks: Break[];
+  note: string | null;
+  locationId: string | null;
+  clockInGeo: GeoPoint | null;
+  clockOutGeo: GeoPoint | null;
+  source: "clock" | "manual";
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The entry as the API shows it. */
+export interface EntryView {
+  id: string;
+  userId: string;
+  start: string;
+  end: string | null;
+  breaks: { start: string; end: string | null }[];
+  durationSeconds: number;
+  breakSeconds: number;
+  note: string | null;
+  locationId: string | null;
+  clockInGeo: GeoPoint | null;
+  clockOutGeo: GeoPoint | null;
+  source: "clock" | "manual";
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Longest entry accepted when created or edited by hand (clocked entries may run longer). */
+export const MAX_MANUAL_ENTRY_MS = 7 * 24 * 3600 * 1000;
+
+/** `ms` truncated to the whole second. */
+export function toSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** Seconds of break inside `entry`, counting a running break up to `now`. */
+export function breakSeconds(entry: Pick<TimeEntry, "breaks">, now: number): number {
+  let ms = 0;
+  for (const b of entry.breaks) ms += (b.end ?? now) - b.start;
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * Worked seconds of `entry`: its span minus its breaks. A running entry or break counts up to
+ * `now`.
+ *
+ * @example
+ * ```ts
+ * workedSeconds({ start: 0, end: 3_600_000, breaks: [{ start: 600_000, end: 1_200_000 }] }, 0);
+ * // 3000
+ * ```
+ */
+export function workedSeconds(
+  entry: Pick<TimeEntry, "start" | "end" | "breaks">,
+  now: number,
+): number {
+  const end = entry.end ?? Math.max(now, entry.start);
+  return Math.max(0, Math.floor((end - entry.start) / 1000) - breakSeconds(entry, end));
+}
+
+/** The API view of `entry` at time `now`. */
+export function viewEntry(entry: TimeEntry, now: number): EntryView {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const end = entry.end ?? Math.max(now, entry.start);
+  return {
+    id: entry.id,
+    userId: entry.userId,
+    start: iso(entry.start),
+    end: entry.end === null ? null : iso(entry.end),
+    breaks: entry.breaks.map((b) => ({
+      start: iso(b.start),
+      end: b.end === null ? null : iso(b.end),
+    })),
+    durationSeconds: workedSeconds(entry, now),
+    breakSeconds: breakSeconds(entry, end),
+    note: entry.note,
+    locationId: entry.locationId,
+    clockInGeo: entry.clockInGeo,
+    clockOutGeo: entry.clockOutGeo,
+    source: entry.source,
+    createdAt: iso(entry.createdAt),
+    updatedAt: iso(entry.updatedAt),
+  };
+}
+
+function invalid(message: string, details?: unknown): DomainError {
+  return new DomainError("invalid", "invalid_interval", message, details);
+}
+
+/**
+ * Check the shape of an entry's interval and breaks; throws `invalid_interval` with the reason.
+ * `now` bounds the future: nothing may end (or start) after it.
+ */
+export function validateTimes(
+  entry: Pick<TimeEntry, "start" | "end" | "breaks">,
+  now: number,
+  options: { manual: boolean },
+): void {
+  const { start, end, breaks } = entry;
+  if (start > now) throw invalid("start is in the future");
+  if (end !== null) {
+    if (end <= start) throw invalid("end must be after start");
+    if (end > now) throw invalid("end is in the future");
+    if (options.manual && end - start > MAX_MANUAL_ENTRY_MS) {
+      throw invalid("an entry may last at most 7 days");
+    }
+  }
+  let cursor = start;
+  breaks.forEach((b, i) => {
+    const last = i === breaks.length - 1;
+    if (b.start < cursor) {
+      throw invalid("breaks must be in order, inside the entry, not overlapping", { break: i });
+    }
+    if (b.end === null) {
+      if (!last || end !== null) {
+        throw invalid("only the last break of a running entry may be open", { break: i });
+      }
+      if (b.start > now) throw invalid("break starts in the future", { break: i });
+    } else {
+      if (b.end <= b.start) throw invalid("break end must be after its start", { break: i });
+      if (end !== null && b.end > end) {
+        throw invalid("break must end before the entry ends", { break: i });
+      }
+      if (b.end > now) throw invalid("break ends in the future", { break: i });
+      cursor = b.end;
+    }
+  });
+}
+
+/** True when the half-open intervals [aStart,aEnd) and [bStart,bEnd) overlap. */
+export function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  return aStart < bEnd && bStart < aEnd;
+}

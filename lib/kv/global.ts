@@ -1,0 +1,40 @@
+/**
+ * The global (not per-organization) tables. Everything else lives under `["org", orgId, …]`.
+ * Each table is here with the reason it cannot live inside one organization.
+ *
+ * @module
+ */
+
+import { type Key, makeKey } from "./key.ts";
+
+/** Builders for every global key. */
+export const globalKeys = {
+  /** A person's login identity (`["user", userId]`): one person may belong to many orgs. */
+  user: (userId: string): Key => makeKey(["user", userId]),
+  /** Unique email → userId: sign-in looks a person up before any organization is known. */
+  userByEmail: (email: string): Key => makeKey(["user_email", email]),
+  /** userId → orgIds the person belongs to: the organization switcher and scope proofs. */
+  userOrg: (userId: string, orgId?: string): Key =>
+    makeKey(orgId === undefined ? ["user_org", userId] : ["user_org", userId, orgId]),
+  /** Unique org slug → orgId: slugs are chosen across all tenants. */
+  orgBySlug: (slug: string): Key => makeKey(["org_slug", slug]),
+  /** Session token hash → session: a cookie arrives before an organization is chosen. */
+  session: (tokenHash: string): Key => makeKey(["session", tokenHash]),
+  /** userId → its sessions, so that all of a person's sessions can be revoked. */
+  userSession: (userId: string, tokenHash?: string): Key =>
+    makeKey(
+      tokenHash === undefined ? ["user_session", userId] : ["user_session", userId, tokenHash],
+    ),
+  /** Failed sign-in counters per account or IP and window: no organization is known yet. */
+  signinFailures: (subject: string, window: number): Key =>
+    makeKey(["signin_fail", subject, window]),
+  /** Idempotency records of requests made before an organization exists (sign-up). */
+  idempotency: (principal: string, key?: string): Key =>
+    makeKey(key === undefined ? ["idem", principal] : ["idem", principal, key]),
+  /** Applied schema migrations. */
+  migration: (n?: number): Key =>
+    makeKey(n === undefined ? ["meta", "migration"] : ["meta", "migration", n]),
+  /** Every organization id, for operators and migrations that must visit all tenants. */
+  orgIndex: (orgId?: string): Key =>
+    makeKey(orgId === undefined ? ["org_index"] : ["org_index", orgId]),
+} as const;

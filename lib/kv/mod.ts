@@ -1,0 +1,20 @@
+/**
+ * The store: the only way into Deno KV. Tenant data is reached through an {@linkcode OrgScope};
+ * global tables through {@linkcode globalKeys}.
+ *
+ * @example
+ * ```ts
+ * const store = await Store.open(":memory:");
+ * const scope = await store.scopeForMember(userId, orgId);
+ * const entry = await scope?.get(["entry", id]);
+ * ```
+ *
+ * @module
+ */
+
+export { Atomic, type Entry, type MaybeEntry, OrgScope, type Page, Store } from "./store.ts";
+export type { Key } from "./key.ts";
+export { globalKeys } from "./global.ts";
+export { isId, newId } from "./ids.ts";
+export { type Migration, runMigrations } from "./migrations.ts";
+export { decodeCursorParam, pageViaIndex } from "./paging.ts";

@@ -1,0 +1,241 @@
+/**
+ * The only module that touches `Deno.Kv`. It hands out tenant scopes, reads and lists by branded
+ * keys, and commits atomics. Every commit passes through {@linkcode Atomic.commit}, the single
+ * place where commits could later be batched.
+ *
+ * @module
+ */
+
+import { assertKey, type Key, makeKey } from "./key.ts";
+import { DomainError } from "../errors.ts";
+import { globalKeys } from "./global.ts";
+import { newId } from "./ids.ts";
+
+/** An entry read from the store. */
+export interface Entry<T> {
+  key: Key;
+  value: T;
+  versionstamp: string;
+}
+
+/** An entry that may be missing (`value` null and `versionstamp` null). */
+export type MaybeEntry<T> = Entry<T> | { key: Key; value: null; versionstamp: null };
+
+/** One page of a listing with the opaque cursor that continues it. */
+export interface Page<T> {
+  items: Entry<T>[];
+  nextCursor: string | null;
+}
+
+/** Options for a paged listing. */
+export interface PageOptions {
+  /** Inclusive lower bound key (must share the prefix). */
+  start?: Key;
+  /** Exclusive upper bound key (must share the prefix). */
+  end?: Key;
+  limit: number;
+  cursor?: string | null;
+  reverse?: boolean;
+}
+
+const SCOPE_TOKEN = Symbol("OrgScope");
+
+/**
+ * A tenant's view of the store: every key it builds starts with `["org", orgId]`. Scopes are made
+ * only by the store, from a proof that the caller may act in the organization (a membership,
+ * a fresh sign-up, …).
+ */
+export class OrgScope {
+  readonly #prefix: readonly Deno.KvKeyPart[];
+
+  /** @internal use the store's `scopeFor…` methods. */
+  constructor(token: symbol, readonly store: Store, readonly orgId: string) {
+    if (token !== SCOPE_TOKEN) throw new TypeError("OrgScope is made by the store only");
+    this.#prefix = ["org", orgId];
+  }
+
+  /** The key `["org", orgId, ...parts]`. */
+  key(...parts: Deno.KvKeyPart[]): Key {
+    return makeKey([...this.#prefix, ...parts]);
+  }
+
+  /** Read one key of this organization. */
+  get<T>(...parts: Deno.KvKeyPart[]): Promise<MaybeEntry<T>> {
+    return this.store.get<T>(this.key(...parts));
+  }
+}
+
+/** An atomic operation over branded keys. */
+export class Atomic {
+  readonly #op: Deno.AtomicOperation;
+  #checks = 0;
+  #mutations = 0;
+
+  constructor(op: Deno.AtomicOperation) {
+    this.#op = op;
+  }
+
+  /** Require `key` to still have `versionstamp` (null: to be absent) when committing. */
+  check(key: Key, versionstamp: string | null): this {
+    this.#checks++;
+    this.#op.check({ key: assertKey(key), versionstamp });
+    return this;
+  }
+
+  /** Write `value` at `key`; `expireIn` in ms. */
+  set(key: Key, value: unknown, options?: { expireIn?: number }): this {
+    this.#mutations++;
+    this.#op.set(assertKey(key), value, options);
+    return this;
+  }
+
+  /** Delete `key`. */
+  delete(key: Key): this {
+    this.#mutations++;
+    this.#op.delete(assertKey(key));
+    return this;
+  }
+
+  /** Add `n` to the 64-bit counter at `key`. */
+  sum(key: Key, n: bigint): this {
+    this.#mutations++;
+    this.#op.sum(assertKey(key), n);
+    return this;
+  }
+
+  /** Number of checks and mutations gathered so far. */
+  get size(): { checks: number; mutations: number } {
+    return { checks: this.#checks, mutations: this.#mutations };
+  }
+
+  /**
+   * Commit. Returns the new versionstamp, or null when a check failed (the caller decides whether
+   * that is a conflict or a reason to retry).
+   */
+  async commit(): Promise<string | null> {
+    const result = await this.#op.commit();
+    return result.ok ? result.versionstamp : null;
+  }
+}
+
+/** Read, list and commit over a `Deno.Kv`, by keys made in `lib/kv`. */
+export class Store {
+  readonly #kv: Deno.Kv;
+
+  private constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /**
+   * Open the store at `path`: a file path, `:memory:`, or a KV Connect URL. `undefined` opens
+   * the platform default (Deno Deploy's database).
+   */
+  static async open(path?: string): Promise<Store> {
+    if (path && !path.startsWith("http") && path !== ":memory:") {
+      const dir = path.replace(/[^/\\]*$/, "");
+      if (dir) await Deno.mkdir(dir, { recursive: true });
+    }
+    return new Store(await Deno.openKv(path));
+  }
+
+  /** The raw handle, for queue transport only (`lib/jobs`). */
+  get queueHandle(): Pick<Deno.Kv, "enqueue" | "listenQueue"> {
+    return this.#kv;
+  }
+
+  /** Close the underlying database. */
+  close(): void {
+    this.#kv.close();
+  }
+
+  /**
+   * The scope of organization `orgId` for user `userId`, or null when the user has no
+   * membership there (active or not: the caller checks the membership's own state).
+   */
+  async scopeForMember(userId: string, orgId: string): Promise<OrgScope | null> {
+    if (typeof orgId !== "string" || orgId.length > 64) return null;
+    const link = await this.#kv.get(assertKey(globalKeys.userOrg(userId, orgId)));
+    return link.versionstamp === null ? null : new OrgScope(SCOPE_TOKEN, this, orgId);
+  }
+
+  /** A scope for an organization that is being created now (its id is new). */
+  scopeForNewOrg(): OrgScope {
+    return new OrgScope(SCOPE_TOKEN, this, newId());
+  }
+
+  /**
+   * Scopes of every organization, for migrations, operators and maintenance jobs that must
+   * visit all tenants. Never reachable from a tenant's request.
+   */
+  async *allOrgScopes(): AsyncIterable<OrgScope> {
+    for await (const e of this.list<string>(globalKeys.orgIndex())) {
+      yield new OrgScope(SCOPE_TOKEN, this, e.key[1] as string);
+    }
+  }
+
+  /** Read one key. */
+  async get<T>(key: Key): Promise<MaybeEntry<T>> {
+    const e = await this.#kv.get<T>(assertKey(key));
+    return e as MaybeEntry<T>;
+  }
+
+  /** Read many keys, in batches of ten (the KV limit), keeping order. */
+  async getMany<T>(keys: Key[]): Promise<MaybeEntry<T>[]> {
+    const out: MaybeEntry<T>[] = [];
+    for (let i = 0; i < keys.length; i += 10) {
+      const batch = keys.slice(i, i + 10).map(assertKey);
+      const got = await this.#kv.getMany<T[]>(batch);
+      out.push(...(got as unknown as MaybeEntry<T>[]));
+    }
+    return out;
+  }
+
+  /** List every entry under `prefix` (use for bounded sets; use {@linkcode page} for clients). */
+  async *list<T>(
+    prefix: Key,
+    options: { start?: Key; end?: Key; reverse?: boolean; limit?: number } = {},
+  ): AsyncIterable<Entry<T>> {
+    const iter = this.#kv.list<T>(this.#selector(prefix, options.start, options.end), {
+      reverse: options.reverse,
+      limit: options.limit,
+      batchSize: 1000,
+    });
+    for await (const e of iter) yield e as unknown as Entry<T>;
+  }
+
+  /** One page under `prefix`, continued by an opaque cursor. */
+  async page<T>(prefix: Key, options: PageOptions): Promise<Page<T>> {
+    const selector = this.#selector(prefix, options.start, options.end);
+    const items: Entry<T>[] = [];
+    let iter: Deno.KvListIterator<T>;
+    try {
+      iter = this.#kv.list<T>(selector, {
+        limit: options.limit,
+        cursor: options.cursor ?? undefined,
+        reverse: options.reverse,
+        batchSize: Math.min(options.limit, 500),
+      });
+      for await (const e of iter) items.push(e as unknown as Entry<T>);
+    } catch (err) {
+      if (options.cursor) {
+        throw new DomainError("invalid", "invalid_cursor", "The cursor is not valid for this list");
+      }
+      throw err;
+    }
+    const nextCursor = items.length === options.limit ? iter.cursor || null : null;
+    return { items, nextCursor };
+  }
+
+  /** Start an atomic operation. */
+  atomic(): Atomic {
+    return new Atomic(this.#kv.atomic());
+  }
+
+  #selector(prefix: Key, start?: Key, end?: Key): Deno.KvListSelector {
+    const p = assertKey(prefix);
+    if (start && end) return { start: assertKey(start), end: assertKey(end) };
+    if (start) return { prefix: p, start: assertKey(start) };
+    if (end) return { prefix: p, end: assertKey(end) };
+    return { prefix: p };
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Members of an organization: roles, activation, and the rule that an organization always keeps
+ * one active admin. Every membership change checks and bumps the organization's member revision
+ * key, so concurrent changes are serialized by the store and the rule holds under concurrency.
+ *
+ * @module
+ */
+
+import { DomainError, notFound } from "../errors.ts";
+import { type Atomic, globalKeys, isId, type OrgScope } from "../kv/mod.ts";
+import {
+  addUserCreation,
+  findUserByEmail,
+  getUser,
+  getUsers,
+  newUser,
+  type User,
+} from "../identity/users.ts";
+import { addAudit } from "../audit/audit.ts";
+
+/** The three roles, from most to least powerful. */
+export const ROLES = ["admin", "manager", "employee"] as const;
+/** A member's role. */
+export type Role = (typeof ROLES)[number];
+
+/** A person's membership in one organization. */
+export interface Membership {
+  userId: string;
+  role: Role;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A member as the API shows it. */
+export interface MemberView {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  active: boolean;
+}
+
+/** True for roles that manage other people's time. */
+export function isManager(role: Role): boolean {
+  return role === "admin" || role === "manager";
+}
+
+/** Join a membership with its user into the API view. */
+export function viewMember(m: Membership, user: User): MemberView {
+  return { id: m.userId, name: user.name, email: user.email, role: m.role, active: m.active };
+}
+
+/** Add the writes of a new membership (entity + the person's global link). */
+export function addMembershipCreation(op: Atomic, scope: OrgScope, m: Membership): Atomic {
+  return op
+    .check(scope.key("member", m.userId), null)
+    .set(scope.key("member", m.userId), m)
+    .set(globalKeys.userOrg(m.userId, scope.orgId), m.createdAt);
+}
+
+/** The membership of `userId` with its versionstamp (null when not a member). */
+export async function getMembership(
+  scope: OrgScope,
+  userId: string,
+): Promise<{ value: Membership; versionstamp: string } | null> {
+  if (!isId(userId)) return null;
+  const e = await scope.get<Membership>("member", userId);
+  return e.value === null ? null : { value: e.value, versionstamp: e.versionstamp };
+}
+
+/** One member's view, or `not_found`. */
+export async function getMember(scope: OrgScope, userId: string): Promise<MemberView> {
+  const m = await getMembership(scope, userId);
+  const user = m ? await getUser(scope.store, userId) : null;
+  if (!m || !user) throw notFound("member");
+  return viewMember(m.value, user);
+}
+
+/** A page of members in the order they joined. */
+export async function listMembers(
+  scope: OrgScope,
+  options: { limit: number; cursor?: string | null },
+): Promise<{ data: MemberView[]; nextCursor: string | null }> {
+  const page = await scope.store.page<Membership>(scope.key("member"), options);
+  const users = new Map(
+    (await getUsers(scope.store, page.items.map((e) => e.value.userId))).map((u) => [u.id, u]),
+  );
+  const data = page.items.flatMap((e) => {
+    const u = users.get(e.value.userId);
+    return u ? [viewMember(e.value, u)] : [];
+  });
+  data.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { data, nextCursor: page.nextCursor };
+}
+
+/** Every active membership of the organization (bounded by its size). */
+export async function activeMemberships(scope: OrgScope): Promise<Membership[]> {
+  const out: Membership[] = [];
+  for await (const e of scope.store.list<Membership>(scope.key("member"))) {
+    if (e.value.active) out.push(e.value);
+  }
+  return out;
+}
+
+/** Input of {@linkcode addMember}. */
+export interface AddMemberInput {
+  name: string;
+  email?: string | null;
+  passwordHash?: string | null;
+  role: Role;
+}
+
+/**
+ * Add a member. A new person gets a user record (with a login when email and password are
+ * given); an email that already has an account is linked without touching its password.
+ */
+export async function addMember(
+  scope: OrgScope,
+  actorId: string,
+  input: AddMemberInput,
+  now: number,
+): Promise<MemberView> {
+  const store = scope.store;
+  const email = input.email ?? null;
+  const existing = email ? await findUserByEmail(store, email) : null;
+  if (existing && input.passwordHash) {
+    throw new DomainError(
+      "conflict",
+      "email_taken",
+      "This email already has a ClockFlow account; add the member without a password to link it",
+    );
+  }
+  if (existing && (await getMembership(scope, existing.id))) {
+    throw new DomainError("conflict", "already_member", "This person is already a member");
+  }
+  const user = existing ?? newUser(input.name, email, input.passwordHash ?? null, now);
+  const membership: Membership = {
+    userId: user.id,
+    role: input.role,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const rev = await scope.get("members_rev");
+  const op = store.atomic().check(scope.key("members_rev"), rev.versionstamp)
+    .set(scope.key("members_rev"), now);
+  if (!existing) addUserCreation(op, user);
+  addMembershipCreation(op, scope, membership);
+  const view = viewMember(membership, user);
+  addAudit(op, scope, {
+    actorId,
+    action: "member.add",
+    entity: { kind: "member", id: user.id },
+    before: null,
+    after: view,
+  }, now);
+  if (!(await op.commit())) {
+    if (email && !existing && (await findUserByEmail(store, email))) {
+      throw new DomainError("conflict", "email_taken", "This email already has an account");
+    }
+    throw new DomainError("conflict", "concurrent_change", "Members changed meanwhile; retry");
+  }
+  return view;
+}
+
+/**
+ * Change a member's role and/or activation. Refuses (409 `last_admin`) to leave the organization
+ * without an active admin.
+ */
+export async function updateMember(
+  scope: OrgScope,
+  actorId: string,
+  userId: string,
+  patch: { role?: Role; active?: boolean },
+  now: number,
+): Promise<MemberView> {
+  const current = await getMembership(scope, userId);
+  const user = current ? await getUser(scope.store, userId) : null;
+  if (!current || !user) throw notFound("member");
+  const rev = await scope.get("members_rev");
+  const next: Membership = {
+    ...current.value,
+    role: patch.role ?? current.value.role,
+    active: patch.active ?? current.value.active,
+    updatedAt: now,
+  };
+  const wasAdmin = current.value.active && current.value.role === "admin";
+  const staysAdmin = next.active && next.role === "admin";
+  if (wasAdmin && !staysAdmin) {
+    const admins = (await activeMemberships(scope)).filter((m) => m.role === "admin");
+    if (admins.length <= 1) {
+      throw new DomainError(
+        "conflict",
+        "last_admin",
+        "The last active admin cannot be demoted or deactivated; make someone else admin first",
+      );
+    }
+  }
+  const op = scope.store.atomic()
+    .check(scope.key("members_rev"), rev.versionstamp)
+    .check(scope.key("member", userId), current.versionstamp)
+    .set(scope.key("members_rev"), now)
+    .set(scope.key("member", userId), next);
+  addAudit(op, scope, {
+    actorId,
+    action: "member.update",
+    entity: { kind: "member", id: userId },
+    before: viewMember(current.value, user),
+    after: viewMember(next, user),
+  }, now);
+  if (!(await op.commit())) {
+    throw new DomainError("conflict", "concurrent_change", "Members changed meanwhile; retry");
+  }
+  return viewMember(next, user);
+}

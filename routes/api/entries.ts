@@ -1,0 +1,102 @@
+/**
+ * Time entries: listing (employees see their own only), corrections by managers with a reason,
+ * and each entry's history.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { AppContext, AppEnv } from "../context.ts";
+import { readJson, readQuery } from "../middleware/body.ts";
+import { requireRole } from "../middleware/auth.ts";
+import { idempotent } from "../middleware/idempotency.ts";
+import { entryBody, entryDelete, entryPatch, entryQuery, pageQuery } from "./schemas.ts";
+import { DomainError, notFound } from "../../lib/errors.ts";
+import { decodeCursorParam } from "../../lib/kv/mod.ts";
+import { isManager } from "../../lib/members/members.ts";
+import { viewEntry } from "../../lib/entries/model.ts";
+import { entryAuditHistory, getEntry, listEntries } from "../../lib/entries/repository.ts";
+import { createEntry, deleteEntry, updateEntry } from "../../lib/entries/manage.ts";
+
+/** The entry, if the caller may see it (employees: only their own); else `not_found`. */
+async function visibleEntry(c: AppContext, id: string) {
+  const { scope, membership } = c.get("org");
+  const entry = await getEntry(scope, id);
+  if (!isManager(membership.role) && entry.userId !== membership.userId) {
+    throw notFound("time entry");
+  }
+  return entry;
+}
+
+/** Routes mounted at `/api/v1/orgs/:orgId/time-entries` (after `requireOrg`). */
+export const entriesApi = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const q = readQuery(c, entryQuery);
+    const { scope, membership } = c.get("org");
+    let userId = q.userId;
+    if (!isManager(membership.role)) {
+      if (userId && userId !== membership.userId) {
+        throw new DomainError(
+          "forbidden",
+          "forbidden",
+          "Employees can list only their own entries",
+        );
+      }
+      userId = membership.userId;
+    }
+    const page = await listEntries(scope, {
+      userId,
+      from: q.from,
+      to: q.to,
+      limit: q.limit,
+      cursor: decodeCursorParam(q.cursor),
+    });
+    const now = c.get("deps").now();
+    return c.json({ data: page.data.map((e) => viewEntry(e, now)), nextCursor: page.nextCursor });
+  })
+  .post("/", requireRole("admin", "manager"), idempotent(), async (c) => {
+    const body = await readJson(c, entryBody);
+    const now = c.get("deps").now();
+    const entry = await createEntry(c.get("org").scope, c.get("user")!.id, body, now);
+    return c.json(viewEntry(entry, now), 201);
+  })
+  .get("/:id", async (c) => {
+    return c.json(viewEntry(await visibleEntry(c, c.req.param("id")), c.get("deps").now()));
+  })
+  .patch("/:id", requireRole("admin", "manager"), async (c) => {
+    const body = await readJson(c, entryPatch);
+    const now = c.get("deps").now();
+    const entry = await updateEntry(
+      c.get("org").scope,
+      c.get("user")!.id,
+      c.req.param("id"),
+      body,
+      now,
+    );
+    return c.json(viewEntry(entry, now));
+  })
+  .delete("/:id", requireRole("admin", "manager"), async (c) => {
+    const body = await readJson(c, entryDelete);
+    await deleteEntry(
+      c.get("org").scope,
+      c.get("user")!.id,
+      c.req.param("id"),
+      body.reason,
+      c.get("deps").now(),
+    );
+    return c.body(null, 204);
+  })
+  .get("/:id/history", async (c) => {
+    const q = readQuery(c, pageQuery);
+    const { scope, membership } = c.get("org");
+    const page = await entryAuditHistory(scope, c.req.param("id"), {
+      limit: q.limit,
+      cursor: decodeCursorParam(q.cursor),
+    });
+    if (!isManager(membership.role)) {
+      const owner = page.data.find((r) => r.after || r.before);
+      const rec = (owner?.after ?? owner?.before) as { userId?: string } | undefined;
+      if (rec?.userId !== membership.userId) throw notFound("time entry");
+    }
+    return c.json(page);
+  });

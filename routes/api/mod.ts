@@ -1,0 +1,31 @@
+/**
+ * The JSON API under `/api/v1`.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { AppEnv } from "../context.ts";
+import { requireOrg, requireUser } from "../middleware/auth.ts";
+import { identityApi } from "./identity.ts";
+import { membersApi } from "./members.ts";
+import { clockApi } from "./clock.ts";
+import { entriesApi } from "./entries.ts";
+
+/** Every `/api/v1` route. */
+export const apiV1 = new Hono<AppEnv>()
+  .route("/", identityApi)
+  .use("/orgs/:orgId/*", requireUser(), requireOrg())
+  .get("/orgs/:orgId", (c) => {
+    const { org, membership } = c.get("org");
+    return c.json({
+      id: org.id,
+      slug: org.slug,
+      name: org.name,
+      timeZone: org.timeZone,
+      role: membership.role,
+    });
+  })
+  .route("/orgs/:orgId/members", membersApi)
+  .route("/orgs/:orgId/clock", clockApi)
+  .route("/orgs/:orgId/time-entries", entriesApi);

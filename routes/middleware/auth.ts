@@ -1,0 +1,111 @@
+/**
+ * Authentication and authorization middleware: the session cookie, the signed-in user, and the
+ * organization a request acts in (resolved to an org scope only for active members).
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { AppContext, AppEnv } from "../context.ts";
+import { DomainError } from "../../lib/errors.ts";
+import { readSession } from "../../lib/identity/sessions.ts";
+import { getUser } from "../../lib/identity/users.ts";
+import { getMembership, type Role } from "../../lib/members/members.ts";
+import { getOrg } from "../../lib/orgs/orgs.ts";
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "cf_session";
+
+/** True when the request reached us over HTTPS (directly, via PUBLIC_URL, or a trusted proxy). */
+export function isHttps(c: AppContext): boolean {
+  const deps = c.get("deps");
+  if (deps.config.publicUrl?.startsWith("https:")) return true;
+  if (deps.config.trustProxy && c.req.header("x-forwarded-proto") === "https") return true;
+  return new URL(c.req.url).protocol === "https:";
+}
+
+/** Set the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS. */
+export function setSessionCookie(c: AppContext, token: string, maxAgeSeconds: number): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: isHttps(c),
+    path: "/",
+    maxAge: maxAgeSeconds,
+  });
+}
+
+/** Remove the session cookie. */
+export function clearSessionCookie(c: AppContext): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
+}
+
+/** Resolve the session cookie (if any) to `user` and `sessionToken`; never refuses. */
+export function loadSession(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const deps = c.get("deps");
+    const token = getCookie(c, SESSION_COOKIE) ?? null;
+    c.set("user", null);
+    c.set("sessionToken", null);
+    if (token) {
+      const session = await readSession(deps.store, token, deps.now());
+      const user = session ? await getUser(deps.store, session.userId) : null;
+      if (user) {
+        c.set("user", user);
+        c.set("sessionToken", token);
+      }
+    }
+    await next();
+  };
+}
+
+/** Refuse (401 `unauthenticated`) requests without a live session. */
+export function requireUser(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.get("user")) {
+      throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
+    }
+    await next();
+  };
+}
+
+/**
+ * Resolve `:orgId` to an org scope for the signed-in user. Unknown organizations, organizations
+ * the user does not belong to, and deactivated memberships all answer 404, so ids of other
+ * tenants reveal nothing.
+ */
+export function requireOrg(param = "orgId"): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.get("user");
+    if (!user) throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
+    const ctx = await resolveOrg(c, user.id, c.req.param(param) ?? "");
+    if (!ctx) throw new DomainError("not_found", "not_found", "organization not found");
+    c.set("org", ctx);
+    await next();
+  };
+}
+
+/** The org context of `orgId` for `userId`, or null when they are not an active member. */
+export async function resolveOrg(c: Context<AppEnv>, userId: string, orgId: string) {
+  const scope = await c.get("deps").store.scopeForMember(userId, orgId);
+  if (!scope) return null;
+  const m = await getMembership(scope, userId);
+  if (!m || !m.value.active) return null;
+  return {
+    scope,
+    org: await getOrg(scope),
+    membership: m.value,
+    membershipVersionstamp: m.versionstamp,
+  };
+}
+
+/** Refuse (403 `forbidden`) members whose role is not in `roles`. Use after `requireOrg`. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!roles.includes(c.get("org").membership.role)) {
+      throw new DomainError("forbidden", "forbidden", "Your role does not allow this");
+    }
+    await next();
+  };
+}
