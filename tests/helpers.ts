@@ -94,6 +94,7 @@ export class Client {
   }
 
   /** Send and parse JSON, returning status and body. */
+  // deno-lint-ignore no-explicit-any
   async json<T = any>(
     method: string,
     path: string,

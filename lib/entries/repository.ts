@@ -165,7 +165,10 @@ function buildCommit(
 /**
  * Apply a change to one member's entries atomically. `plan` reads the current state and returns
  * the change (or throws a domain error); when another change lands first, the state is read again
- * and `plan` runs again, so its checks always hold at commit time.
+ * and `plan` runs again, so its checks always hold at commit time. Likewise a refusal is only
+ * reported when the member's entries did not change while `plan` looked at them: a refusal made
+ * on a stale timeline (say `entry_overlap` with an entry clocked in meanwhile) is planned again
+ * (and becomes `already_clocked_in`).
  */
 export async function commitEntryChange(
   scope: OrgScope,
@@ -173,9 +176,19 @@ export async function commitEntryChange(
   plan: (timeline: Timeline) => Promise<EntryChange>,
   now: number,
 ): Promise<TimeEntry | null> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  const attempts = 8;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     const timeline = await readTimeline(scope, userId);
-    const change = await plan(timeline);
+    let change: EntryChange;
+    try {
+      change = await plan(timeline);
+    } catch (err) {
+      if (err instanceof DomainError && attempt < attempts) {
+        const rev = await scope.get("user_rev", userId);
+        if (rev.versionstamp !== timeline.revVersionstamp) continue;
+      }
+      throw err;
+    }
     if (await buildCommit(scope, timeline, change, now).commit()) return change.after;
   }
   throw new DomainError("conflict", "concurrent_change", "The entries changed meanwhile; retry");

@@ -45,13 +45,36 @@ export async function hashPassword(
   return `pbkdf2-sha256$${iterations}$${base64url(salt)}$${base64url(hash)}`;
 }
 
-/** True when `password` matches `stored`; compares in constant time. */
+/** Largest iteration count trusted from a stored hash (a damaged value must not stall us). */
+const MAX_ITERATIONS = 10_000_000;
+
+function decode(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  try {
+    return fromBase64url(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when `password` matches `stored`; compares in constant time. A stored value that is not
+ * in the format made by {@linkcode hashPassword} (damaged, tampered, another scheme) never
+ * matches and never throws.
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, iter, salt, hash] = stored.split("$");
-  const iterations = Number(iter);
-  if (scheme !== "pbkdf2-sha256" || !Number.isSafeInteger(iterations) || !salt || !hash) {
+  const parts = stored.split("$");
+  if (parts.length !== 4) return false;
+  const [scheme, iter, saltText, hashText] = parts;
+  const iterations = /^[1-9][0-9]{0,7}$/.test(iter) ? Number(iter) : 0;
+  const salt = decode(saltText);
+  const expected = decode(hashText);
+  if (
+    scheme !== "pbkdf2-sha256" || iterations < 1 || iterations > MAX_ITERATIONS || !salt ||
+    expected?.length !== 32
+  ) {
     return false;
   }
-  const actual = await derive(password, fromBase64url(salt), iterations);
-  return timingSafeEqual(actual, fromBase64url(hash));
+  const actual = await derive(password, salt, iterations);
+  return timingSafeEqual(actual, expected);
 }

@@ -34,6 +34,8 @@ export const globalKeys = {
   /** Applied schema migrations. */
   migration: (n?: number): Key =>
     makeKey(n === undefined ? ["meta", "migration"] : ["meta", "migration", n]),
+  /** Lease held while migrations run, so concurrent starts apply each migration only once. */
+  migrationLock: (): Key => makeKey(["meta", "migration_lock"]),
   /** Every organization id, for operators and migrations that must visit all tenants. */
   orgIndex: (orgId?: string): Key =>
     makeKey(orgId === undefined ? ["org_index"] : ["org_index", orgId]),

@@ -226,6 +226,20 @@ export class Store {
     return { items, nextCursor };
   }
 
+  /**
+   * Every entry of the database, global and per tenant, in key order, with raw keys. For tests
+   * (asserting that a request changed nothing) and for maintenance such as backups; never
+   * reachable from a tenant's request.
+   *
+   * @example
+   * ```ts
+   * for await (const e of store.listAll()) console.log(e.key, e.versionstamp);
+   * ```
+   */
+  async *listAll(): AsyncIterable<Deno.KvEntry<unknown>> {
+    for await (const e of this.#kv.list({ prefix: [] }, { batchSize: 1000 })) yield e;
+  }
+
   /** Start an atomic operation. */
   atomic(): Atomic {
     return new Atomic(this.#kv.atomic());

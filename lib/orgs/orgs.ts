@@ -80,6 +80,10 @@ function addOrgCreation(
   }, now);
 }
 
+/**
+ * Commit `build(slug)` with the slug of `baseName`, or, when that is taken, the slug with a random
+ * suffix (still at most 40 characters with single dashes).
+ */
 async function commitWithFreeSlug(
   store: Store,
   baseName: string,
@@ -88,7 +92,7 @@ async function commitWithFreeSlug(
 ): Promise<string> {
   const base = slugify(baseName);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const slug = attempt === 0 ? base : `${base.slice(0, 33)}-${randomSuffix()}`;
+    const slug = attempt === 0 ? base : `${base.slice(0, 33).replace(/-+$/, "")}-${randomSuffix()}`;
     if ((await store.get(globalKeys.orgBySlug(slug))).versionstamp !== null) continue;
     if (await build(slug).commit()) return slug;
     if (await isEmailTaken()) {

@@ -16,13 +16,14 @@ function issues(error: z.ZodError) {
 }
 
 /**
- * Parse the request body as JSON and validate it with `schema`.
+ * Parse the request body as JSON and validate it with `schema`. An empty body is read as `{}`,
+ * so a missing body reports the missing fields (`validation_failed`) whatever its content type.
  * Throws `unsupported_media_type`, `invalid_json` or `validation_failed` (all 4xx).
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   const text = await c.req.text();
-  if (text.length === 0 && schema.safeParse({}).success) return schema.parse({});
+  if (text.length === 0) return validate(schema, {});
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new DomainError(
       "invalid",

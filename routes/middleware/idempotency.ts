@@ -2,7 +2,9 @@
  * `Idempotency-Key` for creating POSTs: the first request with a key is run and its answer kept
  * for 24 hours; a retry with the same key and body gets that answer again, a retry with another
  * body gets 422 `idempotency_key_reused`, and a retry while the first is still running gets 409
- * `idempotency_in_progress`. Keys are per person (and per organization on org routes).
+ * `idempotency_in_progress`. Only successful answers are kept: a request refused with a 4xx (or
+ * failing with a 5xx) writes nothing and leaves the key free for a corrected retry. Keys are per
+ * person (and per organization on org routes).
  *
  * @module
  */
@@ -92,7 +94,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
       throw err;
     }
     const res = c.res;
-    if (res.status >= 500) {
+    if (res.status >= 400) {
       await deps.store.atomic().delete(key).commit();
       return;
     }
