@@ -1,12 +1,48 @@
 /**
- * Server-rendered pages.
+ * Server-rendered pages. Failures render as HTML pages (see `errors.tsx`); pages that need a
+ * session send the browser to `/signin` instead of answering 401.
+ *
+ * | route | who |
+ * | --- | --- |
+ * | `GET /` | everyone: to `/app` or `/signin` |
+ * | `GET/POST /signup`, `GET/POST /signin`, `POST /signout` | everyone |
+ * | `GET /app`, `GET/POST /app/orgs` | signed in |
+ * | `GET/POST /o/:orgId/clock`, `GET /o/:orgId/week` | members |
+ * | `GET /o/:orgId/entries/:id/history` | managers; employees for their own entries |
+ * | `GET /o/:orgId/team`, `GET/POST /o/:orgId/team/:userId` | managers, admins |
+ * | `GET/POST /o/:orgId/members` | admins |
  *
  * @module
  */
 
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
+import { authPages } from "./auth.tsx";
+import { orgPages } from "./orgs.tsx";
+import { clockPages } from "./clock.tsx";
+import { teamPages } from "./team.tsx";
+import { historyPages } from "./history.tsx";
+import { memberPages } from "./members.tsx";
+import { orgMember, signedIn } from "./guards.ts";
+import { onPageError, statusPage } from "./errors.tsx";
+
+const orgScoped = new Hono<AppEnv>()
+  .get("/", (c) => c.redirect(`/o/${c.req.param("orgId")}/clock`, 303))
+  .route("/", clockPages)
+  .route("/", teamPages)
+  .route("/", historyPages)
+  .route("/", memberPages);
+orgScoped.onError(onPageError);
 
 /** Every page route. */
 export const pages = new Hono<AppEnv>()
-  .get("/", (c) => c.redirect(c.get("user") ? "/app" : "/signin"));
+  .get("/", (c) => c.redirect(c.get("user") ? "/app" : "/signin"))
+  .route("/", authPages)
+  .route("/", orgPages)
+  .use("/o/:orgId", signedIn(), orgMember())
+  .use("/o/:orgId/*", signedIn(), orgMember())
+  .route("/o/:orgId", orgScoped)
+  // Unknown pages under the app's own prefixes answer with an HTML page, not the API's JSON.
+  .get("/o/*", (c) => statusPage(c, 404))
+  .get("/app/*", (c) => statusPage(c, 404));
+pages.onError(onPageError);

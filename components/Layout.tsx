@@ -1,0 +1,112 @@
+/**
+ * The page shell: document head, skip link, header with the organization and its navigation,
+ * the main landmark with the flash area, and the islands scripts (only on pages with islands).
+ *
+ * @module
+ */
+
+import type { ComponentChildren } from "preact";
+import { IslandScripts } from "./islands.tsx";
+
+/** The organization a page is about, as the header shows it. */
+export interface LayoutOrg {
+  id: string;
+  name: string;
+  role: "admin" | "manager" | "employee";
+}
+
+/** A section of the organization navigation. */
+export type NavSection = "clock" | "week" | "team" | "members";
+
+/** Props of {@linkcode Layout}. */
+export interface LayoutProps {
+  /** The page title (without the product name). */
+  title: string;
+  /** The signed-in person's name, when signed in. */
+  userName?: string | null;
+  org?: LayoutOrg | null;
+  /** The navigation entry to mark as current. */
+  active?: NavSection;
+  /** A success message (already resolved from a known flash code). */
+  flash?: string | null;
+  /** A narrow, centered column (sign-in forms). */
+  narrow?: boolean;
+  children: ComponentChildren;
+}
+
+function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {
+  const base = `/o/${org.id}`;
+  const items: { key: NavSection; href: string; label: string }[] = [
+    { key: "clock", href: `${base}/clock`, label: "Clock" },
+    { key: "week", href: `${base}/week`, label: "My week" },
+  ];
+  if (org.role === "admin" || org.role === "manager") {
+    items.push({ key: "team", href: `${base}/team`, label: "Team" });
+  }
+  if (org.role === "admin") {
+    items.push({ key: "members", href: `${base}/members`, label: "Members" });
+  }
+  return items;
+}
+
+/** A full HTML document around `children`. */
+export function Layout(props: LayoutProps) {
+  const { org, userName } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="theme-color" content="#0f766e" />
+        <title>{`${props.title} · ClockFlow`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to main content</a>
+        <header class="site-header">
+          <div class="bar">
+            <a class="brand" href={userName ? "/app" : "/"}>
+              <span class="brand-mark" aria-hidden="true" />
+              <span class={org ? "brand-text brand-text-optional" : "brand-text"}>ClockFlow</span>
+            </a>
+            {org && (
+              <a class="org" href="/app/orgs" title="Switch organization">
+                <span class="org-name">{org.name}</span>
+                <span class="chevron" aria-hidden="true" />{" "}
+                <span class="visually-hidden">(switch organization)</span>
+              </a>
+            )}
+            {userName && (
+              <form class="signout" method="post" action="/signout">
+                <button type="submit" class="btn btn-quiet btn-small">Sign out</button>
+              </form>
+            )}
+          </div>
+          {org && (
+            <nav class="nav" aria-label="Main">
+              <ul>
+                {navItems(org).map((item) => (
+                  <li key={item.key}>
+                    <a
+                      href={item.href}
+                      aria-current={props.active === item.key ? "page" : undefined}
+                    >
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </header>
+        <main id="main" tabindex={-1} class={props.narrow ? "narrow" : undefined}>
+          {props.flash && <p class="alert alert-ok" role="status">{props.flash}</p>}
+          {props.children}
+        </main>
+        <IslandScripts />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * Every island, by the name its server marker carries (`data-island="Clock"`). The server wraps
+ * these with `island()` from `components/islands.tsx`; `islands/client.ts` hydrates them.
+ *
+ * @module
+ */
+
+import { Clock } from "./Clock.tsx";
+import { TimeZoneGuess } from "./TimeZoneGuess.tsx";
+
+/** Island components by name. */
+export const ISLANDS = { Clock, TimeZoneGuess };
+
+/** The name of an island. */
+export type IslandName = keyof typeof ISLANDS;

@@ -1,0 +1,139 @@
+/**
+ * Reading HTML form posts: the body as a string record, zod schemas with messages for people,
+ * and the conversion of domain errors into what a form shows.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppContext } from "../context.ts";
+import { statusOf } from "../middleware/errors.ts";
+import { DomainError } from "../../lib/errors.ts";
+import { isTimeZone } from "../../lib/orgs/orgs.ts";
+import { ROLES } from "../../lib/members/members.ts";
+import type { FormError } from "../../components/forms.tsx";
+
+/** The posted form fields as strings (files and repeated names are dropped). */
+export async function readForm(c: AppContext): Promise<Record<string, string>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
+    throw new DomainError("invalid", "unsupported_media_type", "Send the form as a web form");
+  }
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/** A `validation_failed` error about one field. */
+export function fieldError(field: string, message: string): DomainError {
+  return new DomainError("invalid", "validation_failed", "Check the highlighted field", [
+    { path: field, message },
+  ]);
+}
+
+/** What a form shows for a domain error: its message and any per-field messages. */
+export function formErrorOf(err: DomainError): FormError {
+  const fields: Record<string, string> = {};
+  if (Array.isArray(err.details)) {
+    for (const d of err.details as { path?: unknown; message?: unknown }[]) {
+      if (typeof d.path === "string" && typeof d.message === "string" && !(d.path in fields)) {
+        fields[d.path] = d.message;
+      }
+    }
+  }
+  const message = err.code === "validation_failed"
+    ? (Object.keys(fields).length > 1
+      ? "Check the highlighted fields"
+      : "Check the highlighted field")
+    : err.message;
+  return { message, fields };
+}
+
+/** A form that failed: what was sent, what to show, and the status to answer with. */
+export interface FormFailure {
+  values: Record<string, string>;
+  error: FormError;
+  status: ContentfulStatusCode;
+}
+
+/**
+ * The {@linkcode FormFailure} for `err` when it is a domain error (a failure the person can fix);
+ * anything else is rethrown for the error handler.
+ */
+export function formFailure(err: unknown, values: Record<string, string>): FormFailure {
+  if (!(err instanceof DomainError)) throw err;
+  return { values, error: formErrorOf(err), status: statusOf(err) };
+}
+
+const required = (what: string, max: number) =>
+  z.string({ error: `Enter ${what}` }).trim().min(1, `Enter ${what}`)
+    .max(max, `Use at most ${max} characters`);
+
+/** A name (person or organization). */
+export const nameField = (what = "a name") => required(what, 100);
+
+/** An email address. */
+export const emailField = z.string({ error: "Enter an email address" }).trim()
+  .pipe(z.email("Enter an email address like name@example.com").max(254));
+
+/** A new password. */
+export const passwordField = z.string({ error: "Enter a password" })
+  .min(10, "Use at least 10 characters").max(200, "Use at most 200 characters");
+
+/** An IANA time zone. */
+export const timeZoneField = z.string({ error: "Choose a time zone" })
+  .refine(isTimeZone, "Choose a time zone from the list");
+
+/** A role. */
+export const roleField = z.enum(ROLES, { error: "Choose a role" });
+
+/** Why a correction is made. */
+export const reasonField = required("a reason", 500);
+
+/** An optional note (empty means none). */
+export const noteField = z.string().trim().max(1000, "Use at most 1000 characters")
+  .optional().transform((s) => (s ? s : null));
+
+/** Sign-up form. */
+export const signupForm = z.object({
+  orgName: nameField("your organization's name"),
+  timeZone: timeZoneField,
+  name: nameField("your name"),
+  email: emailField,
+  password: passwordField,
+});
+
+/** Sign-in form. */
+export const signinForm = z.object({
+  email: z.string({ error: "Enter your email" }).trim().min(1, "Enter your email").max(254),
+  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(200),
+});
+
+/** New organization form. */
+export const orgForm = z.object({
+  name: nameField("the organization's name"),
+  timeZone: timeZoneField,
+});
+
+/** New member form. */
+export const memberForm = z.object({
+  name: nameField("the member's name"),
+  email: z.string().trim().optional().transform((s) => (s ? s : null))
+    .pipe(z.email("Enter an email address like name@example.com").max(254).nullable()),
+  password: z.string().optional().transform((s) => (s ? s : undefined))
+    .pipe(passwordField.optional()),
+  role: roleField,
+}).refine((m) => !m.password || m.email, {
+  message: "A password needs an email address to sign in with",
+  path: ["password"],
+});
+
+/**
+ * A safe place to go after signing in: a local absolute path (not `//host` or `/\host`), or
+ * `/app`.
+ */
+export function safeNext(next: string | undefined | null): string {
+  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length < 500 ? next : "/app";
+}

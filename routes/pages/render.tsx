@@ -1,0 +1,48 @@
+/**
+ * Rendering pages: a Preact tree to a full HTML response, with a fresh island collector per
+ * render, and the shared bits of the layout taken from the request.
+ *
+ * @module
+ */
+
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppContext, OrgContext } from "../context.ts";
+import { IslandCollector, IslandsContext } from "../../components/islands.tsx";
+import type { LayoutOrg, LayoutProps, NavSection } from "../../components/Layout.tsx";
+import { flashMessage } from "../../components/flash.ts";
+
+/** Render `page` (a `<Layout>` tree) as the response, `no-store` since pages are personal. */
+export function renderPage(
+  c: AppContext,
+  page: VNode,
+  status: ContentfulStatusCode = 200,
+): Response {
+  const collector = new IslandCollector();
+  const html = renderToString(
+    <IslandsContext.Provider value={collector}>{page}</IslandsContext.Provider>,
+  );
+  c.header("Cache-Control", "no-store");
+  return c.html(`<!DOCTYPE html>${html}`, status);
+}
+
+/** The organization of the request (when one was resolved), as the layout shows it. */
+export function layoutOrg(c: AppContext): LayoutOrg | null {
+  const ctx = c.get("org") as OrgContext | undefined;
+  if (!ctx) return null;
+  return { id: ctx.org.id, name: ctx.org.name, role: ctx.membership.role };
+}
+
+/** Layout props from the request: the person, the organization, the flash message. */
+export function chrome(
+  c: AppContext,
+  active?: NavSection,
+): Pick<LayoutProps, "userName" | "org" | "active" | "flash"> {
+  return {
+    userName: c.get("user")?.name ?? null,
+    org: layoutOrg(c),
+    active,
+    flash: flashMessage(c.req.query("ok")),
+  };
+}
