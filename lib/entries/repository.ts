@@ -1,10 +1,12 @@
 /**
  * Time entries over KV. Keys (all under the organization's scope):
  *
- * - `["entry", id]` → the entry
- * - `["entry_by_user", userId, startMs, id]` → id, `["entry_by_start", startMs, id]` → id
- * - `["open_entry", userId]` → id of the running entry: its absence is checked when clocking in,
- *   so at most one entry per member is open, guaranteed by the store
+ * - `["entry", userId, startMs, id]` → the entry. Entries live in time order per member, so a
+ *   member's week or year is one range scan (reports read thousands of members this way)
+ * - `["entry_ref", id]` → `{userId, start}`: finds an entry by id
+ * - `["entry_by_start", startMs, id]` → `{userId}`: the organization's entries in time order
+ * - `["open_entry", userId]` → `{id, start}` of the running entry: its absence is checked when
+ *   clocking in, so at most one entry per member is open, guaranteed by the store
  * - `["user_rev", userId]` → `{maxDurationMs}`: checked and rewritten by every change to the
  *   member's entries, which serializes them (no overlap can slip in between a check and a write)
  *
@@ -12,12 +14,22 @@
  */
 
 import { DomainError, notFound } from "../errors.ts";
-import { type Atomic, isId, type Key, newId, type OrgScope, pageViaIndex } from "../kv/mod.ts";
+import { type Atomic, isId, type Key, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit, entityHistory } from "../audit/audit.ts";
 import { overlaps, type TimeEntry, viewEntry } from "./model.ts";
 
 interface UserRev {
   maxDurationMs: number;
+}
+
+/** Where an entry is found from its id, its running pointer or the org-wide index. */
+interface EntryRef {
+  userId: string;
+  start: number;
+}
+
+function entityKey(scope: OrgScope, e: { userId: string; start: number; id: string }): Key {
+  return scope.key("entry", e.userId, e.start, e.id);
 }
 
 /** What the store says about one member's entries right now. */
@@ -30,13 +42,14 @@ export interface Timeline {
 
 /** Read the member's revision and running entry. */
 export async function readTimeline(scope: OrgScope, userId: string): Promise<Timeline> {
-  const [rev, ptr] = await scope.store.getMany<UserRev | string>([
+  const [rev, ptr] = await scope.store.getMany<UserRev | { id: string; start: number }>([
     scope.key("user_rev", userId),
     scope.key("open_entry", userId),
   ]);
   let open: Timeline["open"] = null;
-  if (typeof ptr.value === "string") {
-    const e = await scope.get<TimeEntry>("entry", ptr.value);
+  const running = ptr.value as { id: string; start: number } | null;
+  if (running) {
+    const e = await scope.store.get<TimeEntry>(entityKey(scope, { userId, ...running }));
     if (e.value) open = { entry: e.value, versionstamp: e.versionstamp };
   }
   return {
@@ -53,7 +66,9 @@ export async function readEntry(
   id: string,
 ): Promise<{ entry: TimeEntry; versionstamp: string } | null> {
   if (!isId(id)) return null;
-  const e = await scope.get<TimeEntry>("entry", id);
+  const ref = (await scope.get<EntryRef>("entry_ref", id)).value;
+  if (!ref) return null;
+  const e = await scope.store.get<TimeEntry>(entityKey(scope, { ...ref, id }));
   return e.value === null ? null : { entry: e.value, versionstamp: e.versionstamp };
 }
 
@@ -74,20 +89,9 @@ export async function assertNoOverlap(
     throw overlapError(open);
   }
   const from = Math.max(0, start - timeline.maxDurationMs);
-  const idx = scope.key("entry_by_user", timeline.userId);
-  const ids: string[] = [];
-  for await (
-    const e of scope.store.list<string>(idx, {
-      start: scope.key("entry_by_user", timeline.userId, from),
-      end: scope.key("entry_by_user", timeline.userId, Math.min(stop, Number.MAX_SAFE_INTEGER)),
-    })
-  ) {
-    if (e.value !== excludeId) ids.push(e.value);
-  }
-  const entries = await scope.store.getMany<TimeEntry>(ids.map((id) => scope.key("entry", id)));
-  for (const e of entries) {
-    const other = e.value;
-    if (other && overlaps(start, stop, other.start, other.end ?? Number.MAX_SAFE_INTEGER)) {
+  for (const other of await entriesBetween(scope, timeline.userId, from, stop)) {
+    if (other.id === excludeId) continue;
+    if (overlaps(start, stop, other.start, other.end ?? Number.MAX_SAFE_INTEGER)) {
       throw overlapError(other);
     }
   }
@@ -112,12 +116,15 @@ export interface EntryChange {
   checks?: { key: Key; versionstamp: string | null }[];
 }
 
-function addIndexes(op: Atomic, scope: OrgScope, e: TimeEntry, remove: boolean): void {
-  const keys = [
-    scope.key("entry_by_user", e.userId, e.start, e.id),
-    scope.key("entry_by_start", e.start, e.id),
-  ];
-  for (const k of keys) remove ? op.delete(k) : op.set(k, e.id);
+function placeEntry(op: Atomic, scope: OrgScope, e: TimeEntry): void {
+  op.set(entityKey(scope, e), e)
+    .set(scope.key("entry_ref", e.id), { userId: e.userId, start: e.start } satisfies EntryRef)
+    .set(scope.key("entry_by_start", e.start, e.id), { userId: e.userId });
+}
+
+function unplaceEntry(op: Atomic, scope: OrgScope, e: TimeEntry, keepRef: boolean): void {
+  op.delete(entityKey(scope, e)).delete(scope.key("entry_by_start", e.start, e.id));
+  if (!keepRef) op.delete(scope.key("entry_ref", e.id));
 }
 
 /** Build the atomic operation that applies `change` on top of `timeline`. */
@@ -136,20 +143,25 @@ function buildCommit(
   );
   for (const c of change.checks ?? []) op.check(c.key, c.versionstamp);
   if (before) {
-    op.check(scope.key("entry", before.entry.id), before.versionstamp);
-    if (!after || after.start !== before.entry.start) addIndexes(op, scope, before.entry, true);
+    op.check(entityKey(scope, before.entry), before.versionstamp);
+    if (!after || after.start !== before.entry.start) {
+      unplaceEntry(op, scope, before.entry, !!after);
+    }
   }
   if (after) {
-    op.set(scope.key("entry", after.id), after);
-    if (!before || after.start !== before.entry.start) addIndexes(op, scope, after, false);
-  } else if (before) {
-    op.delete(scope.key("entry", before.entry.id));
+    if (!before || after.start !== before.entry.start) placeEntry(op, scope, after);
+    else op.set(entityKey(scope, after), after);
   }
   const wasOpen = before !== null && before.entry.end === null;
   const isOpen = after !== null && after.end === null;
   const openKey = scope.key("open_entry", timeline.userId);
   if (wasOpen && !isOpen) op.delete(openKey);
-  if (!wasOpen && isOpen) op.check(openKey, null).set(openKey, after!.id);
+  if (!wasOpen && isOpen) {
+    op.check(openKey, null).set(openKey, { id: after!.id, start: after!.start });
+  }
+  if (wasOpen && isOpen && after!.start !== before!.entry.start) {
+    op.set(openKey, { id: after!.id, start: after!.start });
+  }
   const entityId = (after ?? before!.entry).id;
   addAudit(op, scope, {
     actorId: change.actorId,
@@ -216,35 +228,73 @@ export interface EntryQuery {
 }
 
 /** One page of entries, oldest start first. */
-export function listEntries(
+export async function listEntries(
   scope: OrgScope,
   q: EntryQuery,
 ): Promise<{ data: TimeEntry[]; nextCursor: string | null }> {
-  const index = q.userId ? ["entry_by_user", q.userId] : ["entry_by_start"];
-  return pageViaIndex<TimeEntry>(scope, index, "entry", {
+  const bounds = (prefix: Deno.KvKeyPart[]) => ({
+    start: q.from !== undefined ? scope.key(...prefix, q.from) : undefined,
+    end: q.to !== undefined ? scope.key(...prefix, q.to) : undefined,
+  });
+  if (q.userId) {
+    const page = await scope.store.page<TimeEntry>(scope.key("entry", q.userId), {
+      limit: q.limit,
+      cursor: q.cursor,
+      ...bounds(["entry", q.userId]),
+    });
+    return { data: page.items.map((e) => e.value), nextCursor: page.nextCursor };
+  }
+  const page = await scope.store.page<{ userId: string }>(scope.key("entry_by_start"), {
     limit: q.limit,
     cursor: q.cursor,
-    startParts: q.from !== undefined ? [q.from] : undefined,
-    endParts: q.to !== undefined ? [q.to] : undefined,
+    ...bounds(["entry_by_start"]),
   });
+  const got = await scope.store.getMany<TimeEntry>(page.items.map((e) =>
+    entityKey(scope, {
+      userId: e.value.userId,
+      start: e.key[3] as number,
+      id: e.key[4] as string,
+    })
+  ));
+  return { data: got.flatMap((e) => (e.value ? [e.value] : [])), nextCursor: page.nextCursor };
 }
 
-/** Every entry of the member starting in [from, to) (for bounded views such as a week). */
+/** Every entry of the member starting in [from, to), oldest first: one range scan. */
 export async function entriesBetween(
   scope: OrgScope,
   userId: string,
   from: number,
   to: number,
 ): Promise<TimeEntry[]> {
-  const ids: string[] = [];
+  const out: TimeEntry[] = [];
   for await (
-    const e of scope.store.list<string>(scope.key("entry_by_user", userId), {
-      start: scope.key("entry_by_user", userId, from),
-      end: scope.key("entry_by_user", userId, to),
+    const e of scope.store.list<TimeEntry>(scope.key("entry", userId), {
+      start: scope.key("entry", userId, from),
+      end: scope.key("entry", userId, Math.min(to, Number.MAX_SAFE_INTEGER)),
     })
-  ) ids.push(e.value);
-  const got = await scope.store.getMany<TimeEntry>(ids.map((id) => scope.key("entry", id)));
-  return got.flatMap((e) => (e.value ? [e.value] : []));
+  ) out.push(e.value);
+  return out;
+}
+
+/**
+ * Every entry of the member that overlaps `[from, to)`, oldest first; a running entry counts up
+ * to `now`. Entries that started before `from` are found however long they are, because the
+ * member's revision key remembers the longest entry they ever had.
+ */
+export async function entriesOverlapping(
+  scope: OrgScope,
+  userId: string,
+  from: number,
+  to: number,
+  now: number,
+): Promise<TimeEntry[]> {
+  const timeline = await readTimeline(scope, userId);
+  const found = await entriesBetween(scope, userId, Math.max(0, from - timeline.maxDurationMs), to);
+  const open = timeline.open?.entry;
+  if (open && open.start < to && !found.some((e) => e.id === open.id)) found.push(open);
+  return found
+    .filter((e) => (e.end ?? Math.max(now, e.start)) > from)
+    .sort((a, b) => a.start - b.start);
 }
 
 /** The audit history of an entry (also after deletion); `not_found` when it never existed. */

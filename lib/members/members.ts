@@ -185,6 +185,9 @@ export async function updateMember(
     active: patch.active ?? current.value.active,
     updatedAt: now,
   };
+  if (next.role === current.value.role && next.active === current.value.active) {
+    return viewMember(current.value, user);
+  }
   const wasAdmin = current.value.active && current.value.role === "admin";
   const staysAdmin = next.active && next.role === "admin";
   if (wasAdmin && !staysAdmin) {

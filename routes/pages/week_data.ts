@@ -7,44 +7,12 @@
  */
 
 import type { OrgScope } from "../../lib/kv/mod.ts";
-import { clockStatus } from "../../lib/clock/clock.ts";
-import { entriesBetween } from "../../lib/entries/repository.ts";
-import {
-  breakSeconds,
-  MAX_MANUAL_ENTRY_MS,
-  type TimeEntry,
-  toSecond,
-  workedSeconds,
-} from "../../lib/entries/model.ts";
+import { entriesOverlapping } from "../../lib/entries/repository.ts";
+import { breakSeconds, type TimeEntry, toSecond, workedSeconds } from "../../lib/entries/model.ts";
 import { dayTotals, localDateOf, weekBounds, workedSecondsWithin } from "../../lib/time/week.ts";
 import { toDateTimeLocal } from "../../lib/time/local.ts";
 import { clockTime, shortDate } from "../../components/format.ts";
 import type { WeekData, WeekEntryRow } from "../../components/views/week.tsx";
-
-/** How far before a window to look for entries that started earlier and reach into it. */
-const LOOKBACK_MS = MAX_MANUAL_ENTRY_MS + 24 * 3600 * 1000;
-
-/**
- * The member's entries that overlap `[from, to)` (a running entry counts up to `now`), oldest
- * first. Entries starting up to 8 days before `from` are found, and the running entry always.
- */
-export async function entriesOverlapping(
-  scope: OrgScope,
-  userId: string,
-  from: number,
-  to: number,
-  now: number,
-): Promise<TimeEntry[]> {
-  const [found, status] = await Promise.all([
-    entriesBetween(scope, userId, from - LOOKBACK_MS, to),
-    clockStatus(scope, userId),
-  ]);
-  const open = status.entry;
-  if (open && open.start < to && !found.some((e) => e.id === open.id)) found.push(open);
-  return found
-    .filter((e) => (e.end ?? Math.max(now, e.start)) > from)
-    .sort((a, b) => a.start - b.start);
-}
 
 /** Today in `timeZone`: its bounds and the worked seconds of entries other than `openId`. */
 export async function todayTotals(
