@@ -100,8 +100,16 @@ export async function clockIn(
   return entry!;
 }
 
-/** Start a break now. 409 `not_clocked_in` or `already_on_break`. */
-export async function startBreak(scope: OrgScope, p: Puncher, nowMs: number): Promise<TimeEntry> {
+/**
+ * Start a break now, of break type `typeId` (null: unpaid). 409 `not_clocked_in` or
+ * `already_on_break`.
+ */
+export async function startBreak(
+  scope: OrgScope,
+  p: Puncher,
+  nowMs: number,
+  typeId: string | null = null,
+): Promise<TimeEntry> {
   const now = toSecond(nowMs);
   const entry = await commitEntryChange(scope, p.userId, (t) => {
     const open = requireOpen(t);
@@ -110,7 +118,7 @@ export async function startBreak(scope: OrgScope, p: Puncher, nowMs: number): Pr
     }
     const after = {
       ...open.entry,
-      breaks: [...open.entry.breaks, { start: Math.max(now, open.entry.start), end: null }],
+      breaks: [...open.entry.breaks, { start: Math.max(now, open.entry.start), end: null, typeId }],
       updatedAt: nowMs,
     };
     return Promise.resolve({

@@ -16,7 +16,7 @@ export interface NewEntryInput {
   userId: string;
   start: number;
   end: number;
-  breaks?: { start: number; end: number }[];
+  breaks?: BreakInput[];
   note?: string | null;
   reason: string;
 }
@@ -25,13 +25,24 @@ export interface NewEntryInput {
 export interface EntryPatch {
   start?: number;
   end?: number;
-  breaks?: { start: number; end: number }[];
+  breaks?: BreakInput[];
   note?: string | null;
   reason: string;
 }
 
-function secondBreaks(breaks: { start: number; end: number }[]): Break[] {
-  return breaks.map((b) => ({ start: toSecond(b.start), end: toSecond(b.end) }));
+/** A break typed in by hand; `typeId` must be one of the organization's break types. */
+export interface BreakInput {
+  start: number;
+  end: number;
+  typeId?: string | null;
+}
+
+function secondBreaks(breaks: BreakInput[]): Break[] {
+  return breaks.map((b) => ({
+    start: toSecond(b.start),
+    end: toSecond(b.end),
+    typeId: b.typeId ?? null,
+  }));
 }
 
 /** Create a closed entry for a member. */

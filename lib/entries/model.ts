@@ -12,6 +12,8 @@ import { DomainError } from "../errors.ts";
 export interface Break {
   start: number;
   end: number | null;
+  /** Break type id from the organization's settings; none means an unpaid break. */
+  typeId?: string | null;
 }
 
 /** Where a punch was made, as reported by the device. */
@@ -43,7 +45,7 @@ export interface EntryView {
   userId: string;
   start: string;
   end: string | null;
-  breaks: { start: string; end: string | null }[];
+  breaks: { start: string; end: string | null; typeId: string | null }[];
   durationSeconds: number;
   breakSeconds: number;
   note: string | null;
@@ -100,6 +102,7 @@ export function viewEntry(entry: TimeEntry, now: number): EntryView {
     breaks: entry.breaks.map((b) => ({
       start: iso(b.start),
       end: b.end === null ? null : iso(b.end),
+      typeId: b.typeId ?? null,
     })),
     durationSeconds: workedSeconds(entry, now),
     breakSeconds: breakSeconds(entry, end),

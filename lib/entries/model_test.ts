@@ -86,8 +86,8 @@ Deno.test("viewEntry shows ISO instants and durations at now", () => {
   assert.equal(v.start, "2026-11-02T08:00:00.000Z");
   assert.equal(v.end, null);
   assert.deepEqual(v.breaks, [
-    { start: "2026-11-02T09:00:00.000Z", end: "2026-11-02T09:20:00.000Z" },
-    { start: "2026-11-02T11:00:00.000Z", end: null },
+    { start: "2026-11-02T09:00:00.000Z", end: "2026-11-02T09:20:00.000Z", typeId: null },
+    { start: "2026-11-02T11:00:00.000Z", end: null, typeId: null },
   ]);
   assert.equal(v.breakSeconds, 20 * 60 + 3600);
   assert.equal(v.durationSeconds, 4 * 3600 - 20 * 60 - 3600);

@@ -28,6 +28,10 @@ export interface Membership {
   userId: string;
   role: Role;
   active: boolean;
+  /** Pay rate in cents per hour; null when not set. */
+  hourlyRateCents?: number | null;
+  /** Local date the member was hired (`YYYY-MM-DD`); PTO waiting periods count from it. */
+  hireDate?: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -39,6 +43,16 @@ export interface MemberView {
   email: string | null;
   role: Role;
   active: boolean;
+  hourlyRateCents: number | null;
+  hireDate: string | null;
+}
+
+/** The fields of a membership an admin may change. */
+export interface MemberPatch {
+  role?: Role;
+  active?: boolean;
+  hourlyRateCents?: number | null;
+  hireDate?: string | null;
 }
 
 /** True for roles that manage other people's time. */
@@ -48,7 +62,15 @@ export function isManager(role: Role): boolean {
 
 /** Join a membership with its user into the API view. */
 export function viewMember(m: Membership, user: User): MemberView {
-  return { id: m.userId, name: user.name, email: user.email, role: m.role, active: m.active };
+  return {
+    id: m.userId,
+    name: user.name,
+    email: user.email,
+    role: m.role,
+    active: m.active,
+    hourlyRateCents: m.hourlyRateCents ?? null,
+    hireDate: m.hireDate ?? null,
+  };
 }
 
 /** Add the writes of a new membership (entity + the person's global link). */
@@ -172,7 +194,7 @@ export async function updateMember(
   scope: OrgScope,
   actorId: string,
   userId: string,
-  patch: { role?: Role; active?: boolean },
+  patch: MemberPatch,
   now: number,
 ): Promise<MemberView> {
   const current = await getMembership(scope, userId);
@@ -182,10 +204,16 @@ export async function updateMember(
   const next: Membership = {
     ...current.value,
     role: patch.role ?? current.value.role,
+    hourlyRateCents: patch.hourlyRateCents !== undefined
+      ? patch.hourlyRateCents
+      : current.value.hourlyRateCents ?? null,
+    hireDate: patch.hireDate !== undefined ? patch.hireDate : current.value.hireDate ?? null,
     active: patch.active ?? current.value.active,
     updatedAt: now,
   };
-  if (next.role === current.value.role && next.active === current.value.active) {
+  const unchanged = (Object.keys(patch) as (keyof MemberPatch)[])
+    .every((k) => (next[k] ?? null) === (current.value[k] ?? null));
+  if (unchanged) {
     return viewMember(current.value, user);
   }
   const wasAdmin = current.value.active && current.value.role === "admin";

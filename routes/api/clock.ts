@@ -8,7 +8,8 @@ import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
 import { idempotent } from "../middleware/idempotency.ts";
-import { clockInBody, clockOutBody, geoOf } from "./schemas.ts";
+import { breakStartBody, clockInBody, clockOutBody, geoOf } from "./schemas.ts";
+import { requireBreakType } from "../../lib/settings/repository.ts";
 import {
   clockIn,
   clockOut,
@@ -42,9 +43,12 @@ export const clockApi = new Hono<AppEnv>()
     return c.json(viewEntry(entry, now), 201);
   })
   .post("/break/start", async (c) => {
-    await readJson(c, clockOutBody);
+    const body = await readJson(c, breakStartBody);
+    const { scope } = c.get("org");
+    const typeId = body.typeId ?? null;
+    await requireBreakType(scope, typeId);
     const now = c.get("deps").now();
-    return c.json(viewEntry(await startBreak(c.get("org").scope, puncher(c), now), now));
+    return c.json(viewEntry(await startBreak(scope, puncher(c), now, typeId), now));
   })
   .post("/break/end", async (c) => {
     await readJson(c, clockOutBody);

@@ -15,6 +15,7 @@ import { DomainError, notFound } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { isManager } from "../../lib/members/members.ts";
 import { viewEntry } from "../../lib/entries/model.ts";
+import { requireBreakType } from "../../lib/settings/repository.ts";
 import { entryAuditHistory, getEntry, listEntries } from "../../lib/entries/repository.ts";
 import { createEntry, deleteEntry, updateEntry } from "../../lib/entries/manage.ts";
 
@@ -56,6 +57,7 @@ export const entriesApi = new Hono<AppEnv>()
   })
   .post("/", requireRole("admin", "manager"), idempotent(), async (c) => {
     const body = await readJson(c, entryBody);
+    await requireBreakType(c.get("org").scope, ...(body.breaks ?? []).map((b) => b.typeId));
     const now = c.get("deps").now();
     const entry = await createEntry(c.get("org").scope, c.get("user")!.id, body, now);
     return c.json(viewEntry(entry, now), 201);
@@ -65,6 +67,7 @@ export const entriesApi = new Hono<AppEnv>()
   })
   .patch("/:id", requireRole("admin", "manager"), async (c) => {
     const body = await readJson(c, entryPatch);
+    await requireBreakType(c.get("org").scope, ...(body.breaks ?? []).map((b) => b.typeId));
     const now = c.get("deps").now();
     const entry = await updateEntry(
       c.get("org").scope,

@@ -11,6 +11,7 @@ import { identityApi } from "./identity.ts";
 import { membersApi } from "./members.ts";
 import { clockApi } from "./clock.ts";
 import { entriesApi } from "./entries.ts";
+import { settingsApi } from "./settings.ts";
 
 /** Every `/api/v1` route. */
 export const apiV1 = new Hono<AppEnv>()
@@ -28,4 +29,5 @@ export const apiV1 = new Hono<AppEnv>()
   })
   .route("/orgs/:orgId/members", membersApi)
   .route("/orgs/:orgId/clock", clockApi)
-  .route("/orgs/:orgId/time-entries", entriesApi);
+  .route("/orgs/:orgId/time-entries", entriesApi)
+  .route("/orgs/:orgId/settings", settingsApi);

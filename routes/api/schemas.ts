@@ -22,6 +22,16 @@ export const instant = z.iso.datetime({ offset: true }).transform((s, ctx) => {
   return ms;
 });
 
+/** A local calendar date, `YYYY-MM-DD`. */
+export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").refine((v) => {
+  try {
+    Temporal.PlainDate.from(v, { overflow: "reject" });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not a real date");
+
 /** A ClockFlow id. */
 export const id = z.string().refine(isId, "not a valid id");
 
@@ -79,8 +89,12 @@ export const memberBody = z.strictObject({
 });
 
 /** Body changing a member. */
-export const memberPatch = z.strictObject({ role: role.optional(), active: z.boolean().optional() })
-  .refine((b) => b.role !== undefined || b.active !== undefined, "change role or active");
+export const memberPatch = z.strictObject({
+  role: role.optional(),
+  active: z.boolean().optional(),
+  hourlyRateCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
+  hireDate: localDate.nullable().optional(),
+}).refine((b) => Object.keys(b).length > 0, "change at least one field");
 
 /** Body of clock-in. */
 export const clockInBody = z.strictObject({
@@ -94,6 +108,12 @@ export const clockInBody = z.strictObject({
   path: ["latitude"],
 });
 
+/** A break type id. */
+export const breakTypeId = z.string().regex(/^[a-z0-9_-]{1,32}$/, "not a break type id");
+
+/** Body of break start. */
+export const breakStartBody = z.strictObject({ typeId: breakTypeId.nullable().optional() });
+
 /** Body of clock-out (optional position). */
 export const clockOutBody = z.strictObject({
   latitude: z.number().min(-90).max(90).optional(),
@@ -104,7 +124,9 @@ export const clockOutBody = z.strictObject({
   path: ["latitude"],
 });
 
-const breaks = z.array(z.strictObject({ start: instant, end: instant })).max(20);
+const breaks = z.array(
+  z.strictObject({ start: instant, end: instant, typeId: breakTypeId.nullable().optional() }),
+).max(20);
 
 /** Body creating an entry. */
 export const entryBody = z.strictObject({

@@ -60,7 +60,11 @@ Deno.test("a whole shift: 4h in with a 30 min break is 12600 worked seconds", as
 
     const breakStart = await punch("break/start");
     assert.equal(breakStart.status, 200);
-    assert.deepEqual(breakStart.body.breaks, [{ start: iso(t0 + 2 * HOUR), end: null }]);
+    assert.deepEqual(breakStart.body.breaks, [{
+      start: iso(t0 + 2 * HOUR),
+      end: null,
+      typeId: null,
+    }]);
     assert.equal((await state()).body.state, "break");
 
     app.clock.advance(30 * 60);
@@ -72,7 +76,7 @@ Deno.test("a whole shift: 4h in with a 30 min break is 12600 worked seconds", as
     const breakEnd = await punch("break/end");
     assert.equal(breakEnd.status, 200);
     assert.deepEqual(breakEnd.body.breaks, [
-      { start: iso(t0 + 2 * HOUR), end: iso(t0 + 2 * HOUR + 30 * MINUTE) },
+      { start: iso(t0 + 2 * HOUR), end: iso(t0 + 2 * HOUR + 30 * MINUTE), typeId: null },
     ]);
     assert.equal((await state()).body.state, "in");
 
@@ -174,7 +178,7 @@ Deno.test("clocking out ends a running break at the same instant", async () => {
     const out = await punch("out", { latitude: 52.52, longitude: 13.405, accuracy: 12 });
     assert.equal(out.status, 200);
     assert.equal(out.body.end, iso(t0 + HOUR + 15 * MINUTE));
-    assert.deepEqual(out.body.breaks, [{ start: iso(t0 + HOUR), end: out.body.end }]);
+    assert.deepEqual(out.body.breaks, [{ start: iso(t0 + HOUR), end: out.body.end, typeId: null }]);
     assert.equal(out.body.durationSeconds, 3600);
     assert.equal(out.body.breakSeconds, 900);
     assert.deepEqual(out.body.clockOutGeo, { latitude: 52.52, longitude: 13.405, accuracy: 12 });
@@ -308,9 +312,9 @@ Deno.test("every punch is audited with actor, action, before and after", async (
       assert.equal(records[i].before.end, records[i - 1].after.end);
     }
     assert.equal(records[0].after.end, null);
-    assert.deepEqual(records[1].after.breaks, [{ start: iso(t0 + HOUR), end: null }]);
+    assert.deepEqual(records[1].after.breaks, [{ start: iso(t0 + HOUR), end: null, typeId: null }]);
     assert.deepEqual(records[2].after.breaks, [
-      { start: iso(t0 + HOUR), end: iso(t0 + HOUR + 10 * MINUTE) },
+      { start: iso(t0 + HOUR), end: iso(t0 + HOUR + 10 * MINUTE), typeId: null },
     ]);
     assert.equal(records[3].after.end, iso(t0 + HOUR + 30 * MINUTE));
     assert.equal(records[3].after.durationSeconds, 90 * 60 - 10 * 60);

@@ -89,7 +89,7 @@ Deno.test("a manager creates an entry with breaks and a reason", async () => {
     assert.equal(e.userId, alice.userId);
     assert.equal(e.start, iso(at(3, 9)));
     assert.equal(e.end, iso(at(3, 17.5)));
-    assert.deepEqual(e.breaks, [{ start: iso(at(3, 12)), end: iso(at(3, 12.5)) }]);
+    assert.deepEqual(e.breaks, [{ start: iso(at(3, 12)), end: iso(at(3, 12.5)), typeId: null }]);
     assert.equal(e.durationSeconds, 8 * 3600);
     assert.equal(e.breakSeconds, 1800);
     assert.equal(e.note, "forgot badge");
@@ -469,7 +469,11 @@ Deno.test("a manager closes a forgotten running entry by setting its end", async
     });
     assert.equal(closed.status, 200, JSON.stringify(closed.body));
     assert.equal(closed.body.end, iso(t0 + 8 * HOUR));
-    assert.deepEqual(closed.body.breaks, [{ start: iso(t0 + HOUR), end: iso(t0 + 8 * HOUR) }]);
+    assert.deepEqual(closed.body.breaks, [{
+      start: iso(t0 + HOUR),
+      end: iso(t0 + 8 * HOUR),
+      typeId: null,
+    }]);
     assert.equal(closed.body.durationSeconds, 3600);
     const state = await alice.client.json("GET", clock);
     assert.deepEqual(state.body, { state: "out", entry: null });

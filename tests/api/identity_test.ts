@@ -81,7 +81,13 @@ Deno.test("sign-up creates the organization and its admin and starts a session",
     assert.deepEqual(org.body, { ...organization, role: "admin" });
 
     const members = await client.json("GET", `/api/v1/orgs/${organization.id}/members`);
-    assert.deepEqual(members.body.data, [{ ...user, role: "admin", active: true }]);
+    assert.deepEqual(members.body.data, [{
+      ...user,
+      role: "admin",
+      active: true,
+      hourlyRateCents: null,
+      hireDate: null,
+    }]);
   });
 });
 

@@ -35,13 +35,23 @@ Deno.test("an admin adds members with a login; they can sign in with their role"
       role: "manager",
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    assert.deepEqual(Object.keys(res.body).sort(), ["active", "email", "id", "name", "role"]);
+    assert.deepEqual(Object.keys(res.body).sort(), [
+      "active",
+      "email",
+      "hireDate",
+      "hourlyRateCents",
+      "id",
+      "name",
+      "role",
+    ]);
     assert.deepEqual({ ...res.body, id: undefined }, {
       id: undefined,
       name: "Linus",
       email,
       role: "manager",
       active: true,
+      hourlyRateCents: null,
+      hireDate: null,
     });
     const client = new Client(app);
     const signin = await client.json("POST", "/api/v1/session", { email, password: PASSWORD });
@@ -66,6 +76,8 @@ Deno.test("members without a login: no email, or an email without password", asy
       email: null,
       role: "employee",
       active: true,
+      hourlyRateCents: null,
+      hireDate: null,
     }, "employee is the default role");
 
     const email = uniqueEmail("nologin");
