@@ -16,7 +16,16 @@ export interface LayoutOrg {
 }
 
 /** A section of the organization navigation. */
-export type NavSection = "clock" | "week" | "team" | "members";
+export type NavSection =
+  | "clock"
+  | "week"
+  | "timesheets"
+  | "pto"
+  | "team"
+  | "reports"
+  | "members"
+  | "locations"
+  | "settings";
 
 /** Props of {@linkcode Layout}. */
 export interface LayoutProps {
@@ -39,12 +48,17 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
   const items: { key: NavSection; href: string; label: string }[] = [
     { key: "clock", href: `${base}/clock`, label: "Clock" },
     { key: "week", href: `${base}/week`, label: "My week" },
+    { key: "timesheets", href: `${base}/timesheets`, label: "Timesheets" },
+    { key: "pto", href: `${base}/pto`, label: "Time off" },
   ];
   if (org.role === "admin" || org.role === "manager") {
     items.push({ key: "team", href: `${base}/team`, label: "Team" });
+    items.push({ key: "reports", href: `${base}/reports/hours`, label: "Reports" });
   }
   if (org.role === "admin") {
     items.push({ key: "members", href: `${base}/members`, label: "Members" });
+    items.push({ key: "locations", href: `${base}/locations`, label: "Locations" });
+    items.push({ key: "settings", href: `${base}/settings`, label: "Settings" });
   }
   return items;
 }
