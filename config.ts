@@ -6,6 +6,19 @@
  */
 
 import { z } from "zod";
+import { PLAN_IDS, type PlanId } from "./lib/billing/plans.ts";
+
+/** Plans with Stripe prices, and their billing intervals. */
+const PAID_PLANS = ["team", "business", "enterprise"] as const;
+const INTERVALS = ["monthly", "yearly"] as const;
+const priceVars = Object.fromEntries(
+  PAID_PLANS.flatMap((p) =>
+    INTERVALS.map((i) => [
+      `STRIPE_PRICE_${p.toUpperCase()}_${i.toUpperCase()}`,
+      z.string().regex(/^price_[A-Za-z0-9_]+$/, "a Stripe price id (price_…)").optional(),
+    ])
+  ),
+);
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -17,7 +30,31 @@ const schema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).default("false")
     .describe("true behind a reverse proxy that sets X-Forwarded-For / -Proto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, "a Stripe secret key (sk_…)")
+    .optional().describe("turns billing on"),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "a webhook signing secret (whsec_…)")
+    .optional(),
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional()
+    .describe("http(s)://host:port replacing Stripe's API address (tests, local servers)"),
+  DEFAULT_PLAN: z.enum(PLAN_IDS).default("enterprise")
+    .describe("the plan every organization has while billing is off"),
+  OPERATOR_EMAILS: z.string().default("")
+    .describe("comma-separated emails of the people who may see /ops"),
+  ...priceVars,
+}).refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET, {
+  message: "set STRIPE_WEBHOOK_SECRET together with STRIPE_SECRET_KEY",
+  path: ["STRIPE_WEBHOOK_SECRET"],
 });
+
+/** Stripe settings; null when billing is off. */
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  /** Replacement API address (`http(s)://host:port`), or null for Stripe itself. */
+  apiBase: string | null;
+  /** Price ids by `<plan>_<interval>`, e.g. `team_monthly`. */
+  prices: Partial<Record<`${(typeof PAID_PLANS)[number]}_${(typeof INTERVALS)[number]}`, string>>;
+}
 
 /** Validated configuration. */
 export interface Config {
@@ -27,6 +64,12 @@ export interface Config {
   publicUrl: string | null;
   trustProxy: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Stripe billing, or null when `STRIPE_SECRET_KEY` is not set. */
+  stripe: StripeConfig | null;
+  /** The plan of every organization while billing is off. */
+  defaultPlan: PlanId;
+  /** Lower-cased emails allowed to see the operator view. */
+  operatorEmails: string[];
 }
 
 /**
@@ -48,5 +91,25 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY === "true",
     logLevel: e.LOG_LEVEL,
+    stripe: e.STRIPE_SECRET_KEY
+      ? {
+        secretKey: e.STRIPE_SECRET_KEY,
+        webhookSecret: e.STRIPE_WEBHOOK_SECRET!,
+        apiBase: e.STRIPE_API_BASE ?? null,
+        prices: Object.fromEntries(
+          PAID_PLANS.flatMap((p) =>
+            INTERVALS.flatMap((i) => {
+              const id = (e as Record<string, unknown>)[
+                `STRIPE_PRICE_${p.toUpperCase()}_${i.toUpperCase()}`
+              ];
+              return typeof id === "string" ? [[`${p}_${i}`, id]] : [];
+            })
+          ),
+        ),
+      }
+      : null,
+    defaultPlan: e.DEFAULT_PLAN,
+    operatorEmails: e.OPERATOR_EMAILS.split(",").map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
