@@ -8,12 +8,22 @@
  * Time is the server's: elapsed time is derived from server-provided instants and an offset
  * between the server clock and this device's, so a skewed phone clock does not matter.
  *
+ * Position: when the organization requires a location, the island asks the browser for the
+ * device's position as soon as it is hydrated (and again at a punch when the fix is older than a
+ * minute) and sends `latitude`, `longitude` and `accuracy` with clock-in and clock-out; a refusal
+ * or failure is explained before any request is made. When a location is not required, a
+ * position is sent only if the person already allowed this site to read it (no prompt). With
+ * several active locations a picker is shown; it defaults to the nearest one once the position
+ * is known ("Automatic" lets the server choose). The server's 422 answers (`outside_geofence`,
+ * …) are shown as they come, e.g. "You are 340 m from Main St. Warehouse (fence 100 m)".
+ *
  * @module
  */
 
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { workedSecondsWithin } from "../lib/time/week.ts";
+import { distanceMeters } from "../lib/locations/geo.ts";
 import { clockTime, durationWords, hmm, hmmss } from "../components/format.ts";
 
 /** Where the member stands. */
@@ -24,6 +34,17 @@ export interface ClockEntry {
   start: number;
   end: number | null;
   breaks: { start: number; end: number | null }[];
+  /** The job location the entry was clocked in at. */
+  locationId?: string | null;
+}
+
+/** An active job location as the clock offers it. */
+export interface ClockLocation {
+  id: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  radiusMeters: number;
 }
 
 /** Props of {@linkcode Clock} (JSON data, serialized into the page). */
@@ -37,6 +58,43 @@ export interface ClockProps {
   serverNow: number;
   /** Today in the organization's time zone, and worked seconds of today's closed entries. */
   today: { start: number; end: number; closedSeconds: number };
+  /** The organization requires a position inside a location's geofence to clock in. */
+  requireLocation?: boolean;
+  /** Active job locations (a picker is shown when there are several). */
+  locations?: ClockLocation[];
+  /** The location preselected in the picker ("" or absent: automatic). */
+  pickedLocationId?: string;
+}
+
+/** A position reported by the device. */
+interface Fix {
+  latitude: number;
+  longitude: number;
+  accuracy: number;
+  at: number;
+}
+
+/** Where finding the device's position stands. */
+type GeoStatus = "idle" | "asking" | "ok" | "denied" | "unavailable" | "unsupported";
+
+/** A fix older than this is refreshed before a punch. */
+const FIX_MAX_AGE_MS = 60_000;
+
+/** A distance for people: meters below 1 km, else km with one decimal. */
+function distanceText(m: number): string {
+  return m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(1)} km`;
+}
+
+/** What to say when the position could not be read. */
+function geoProblem(status: GeoStatus): string {
+  if (status === "denied") {
+    return "Location access is blocked for this site. Allow it in your browser's site " +
+      "settings, then try again.";
+  }
+  if (status === "unsupported") {
+    return "This browser cannot share its position, which clocking in here requires.";
+  }
+  return "Your position could not be found. Check that location services are on and try again.";
 }
 
 /** A punch: the form value, the API path under `/clock/`, the button label. */
@@ -63,6 +121,7 @@ interface EntryJson {
   breaks: { start: string; end: string | null }[];
   durationSeconds: number;
   updatedAt: string;
+  locationId?: string | null;
 }
 
 function fromJson(e: EntryJson): ClockEntry {
@@ -71,6 +130,7 @@ function fromJson(e: EntryJson): ClockEntry {
     start: Date.parse(e.start),
     end: ms(e.end),
     breaks: e.breaks.map((b) => ({ start: Date.parse(b.start), end: ms(b.end) })),
+    locationId: e.locationId ?? null,
   };
 }
 
@@ -85,8 +145,16 @@ function randomKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function statusText(state: ClockState, entry: ClockEntry | null, tz: string, note: string) {
-  if (state === "in" && entry) return `Clocked in since ${clockTime(entry.start, tz)}`;
+function statusText(
+  state: ClockState,
+  entry: ClockEntry | null,
+  tz: string,
+  note: string,
+  place: string | null,
+) {
+  if (state === "in" && entry) {
+    return `Clocked in${place ? ` at ${place}` : ""} since ${clockTime(entry.start, tz)}`;
+  }
   if (state === "break" && entry) {
     return `On a break since ${clockTime(entry.breaks.at(-1)!.start, tz)}`;
   }
@@ -96,6 +164,8 @@ function statusText(state: ClockState, entry: ClockEntry | null, tz: string, not
 /** The time clock. */
 export function Clock(props: ClockProps) {
   const { orgId, timeZone, today } = props;
+  const requireLocation = props.requireLocation ?? false;
+  const locations = props.locations ?? [];
   const [entry, setEntry] = useState<ClockEntry | null>(props.entry);
   const [closedSeconds, setClosedSeconds] = useState(today.closedSeconds);
   const [now, setNow] = useState(props.serverNow);
@@ -106,6 +176,73 @@ export function Clock(props: ClockProps) {
   const form = useRef<HTMLFormElement>(null);
   const moveFocus = useRef(false);
   const state = stateOf(entry);
+  const [fix, setFix] = useState<Fix | null>(null);
+  const [geoStatus, setGeoState] = useState<GeoStatus>("idle");
+  /** The latest status, for code running in a closure made before it changed. */
+  const geoNow = useRef<GeoStatus>("idle");
+  const setGeoStatus = (s: GeoStatus) => {
+    geoNow.current = s;
+    setGeoState(s);
+  };
+  const [picked, setPicked] = useState(props.pickedLocationId ?? "");
+  const pickedByPerson = useRef(Boolean(props.pickedLocationId));
+  /** May we read the position without prompting (or must we, because it is required)? */
+  const geoAllowed = useRef(requireLocation);
+
+  /** Read the device's position; resolves null (with the reason in `geoStatus`) on failure. */
+  function locate(): Promise<Fix | null> {
+    if (!("geolocation" in navigator)) {
+      setGeoStatus("unsupported");
+      return Promise.resolve(null);
+    }
+    setGeoStatus("asking");
+    return new Promise((resolve) => {
+      navigator.geolocation.getCurrentPosition(
+        (p) => {
+          const next: Fix = {
+            latitude: p.coords.latitude,
+            longitude: p.coords.longitude,
+            accuracy: Math.max(0, p.coords.accuracy),
+            at: Date.now(),
+          };
+          setFix(next);
+          setGeoStatus("ok");
+          resolve(next);
+        },
+        (err) => {
+          setGeoStatus(err.code === err.PERMISSION_DENIED ? "denied" : "unavailable");
+          resolve(null);
+        },
+        { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+      );
+    });
+  }
+
+  useEffect(() => {
+    if (requireLocation) {
+      locate();
+      return;
+    }
+    if (locations.length === 0 || !("geolocation" in navigator) || !navigator.permissions) return;
+    // Not required: use the position only when this site may already read it (no prompt).
+    navigator.permissions.query({ name: "geolocation" }).then((p) => {
+      if (p.state !== "granted") return;
+      geoAllowed.current = true;
+      locate();
+    }).catch(() => {});
+  }, []);
+
+  // Once the position is known, preselect the nearest location (unless the person chose one).
+  useEffect(() => {
+    if (!fix || pickedByPerson.current || locations.length < 2) return;
+    let best: ClockLocation | null = null;
+    let bestD = Infinity;
+    for (const l of locations) {
+      const d = distanceMeters(fix, l);
+      if (d < bestD) [best, bestD] = [l, d];
+    }
+    if (best) setPicked(best.id);
+  }, [fix]);
 
   useEffect(() => {
     offset.current = props.serverNow - Date.now();
@@ -150,6 +287,13 @@ export function Clock(props: ClockProps) {
     setEntry(body.entry ? fromJson(body.entry) : null);
   }
 
+  /** The position to send with a clock-in or clock-out (fresh enough), or null. */
+  async function positionFor(): Promise<Fix | null> {
+    if (fix && Date.now() - fix.at < FIX_MAX_AGE_MS) return fix;
+    if (!geoAllowed.current) return null;
+    return await locate();
+  }
+
   async function punch(action: ClockAction) {
     setBusy(true);
     setError(null);
@@ -159,13 +303,36 @@ export function Clock(props: ClockProps) {
         "content-type": "application/json",
         accept: "application/json",
       };
-      if (action === "in") headers["idempotency-key"] = randomKey();
+      const payload: Record<string, unknown> = {};
+      if (action === "in" || action === "out") {
+        const at = await positionFor();
+        if (!at && requireLocation && action === "in") return setError(geoProblem(geoNow.current));
+        if (at) {
+          payload.latitude = at.latitude;
+          payload.longitude = at.longitude;
+          payload.accuracy = Math.min(100_000, Math.round(at.accuracy * 10) / 10);
+        }
+      }
+      if (action === "in") {
+        headers["idempotency-key"] = randomKey();
+        if (picked) payload.locationId = picked;
+      }
       const res = await fetch(
         `/api/v1/orgs/${encodeURIComponent(orgId)}/clock/${CLOCK_ACTIONS[action].path}`,
-        { method: "POST", headers, body: "{}" },
+        { method: "POST", headers, body: JSON.stringify(payload) },
       );
       const body = await res.json().catch(() => null);
       if (res.ok) return apply(body as EntryJson);
+      if (res.status === 422 && body?.error?.code === "outside_geofence") {
+        const accuracy = Number(body.error.details?.accuracyMeters ?? 0);
+        return setError(
+          `${body.error.message}.` +
+            (accuracy > 50
+              ? ` Your position is only accurate to ±${Math.round(accuracy)} m; ` +
+                "stepping outside or near a window may help."
+              : ""),
+        );
+      }
       if (res.status === 401) {
         return setError(
           <>
@@ -197,12 +364,25 @@ export function Clock(props: ClockProps) {
     ? Math.max(0, Math.floor((now - lastBreak.start) / 1000))
     : 0;
   const big = state === "out" ? todaySeconds : shift;
+  const place = entry?.locationId
+    ? locations.find((l) => l.id === entry.locationId)?.name ?? null
+    : null;
+  const showPicker = state === "out" && locations.length >= 2;
+  const geoLine = geoStatus === "asking"
+    ? "Finding your position…"
+    : geoStatus === "ok" && fix
+    ? `Position found (±${distanceText(fix.accuracy)})`
+    : geoStatus === "idle"
+    ? (requireLocation ? "Clocking in needs your position; your browser will ask for it." : "")
+    : requireLocation
+    ? geoProblem(geoStatus)
+    : "";
 
   return (
     <section class="clock" data-state={state} aria-labelledby="clock-status">
       <p id="clock-status" class="clock-status" role="status">
         <span class="dot" aria-hidden="true" />
-        {statusText(state, entry, timeZone, note)}
+        {statusText(state, entry, timeZone, note, place)}
       </p>
       <div class="clock-face">
         <p class="clock-label" id="clock-label">
@@ -231,6 +411,27 @@ export function Clock(props: ClockProps) {
         onSubmit={onSubmit}
         aria-busy={busy}
       >
+        {showPicker && (
+          <div class="field clock-location">
+            <label for="clock-location">Location</label>
+            <select
+              id="clock-location"
+              name="locationId"
+              value={picked}
+              onChange={(e) => {
+                pickedByPerson.current = true;
+                setPicked(e.currentTarget.value);
+              }}
+            >
+              <option value="">Automatic (nearest)</option>
+              {locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {fix ? `${l.name} · ${distanceText(distanceMeters(fix, l))}` : l.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         {ACTIONS_BY_STATE[state].map((a, i) => (
           <button
             key={a}
@@ -245,6 +446,9 @@ export function Clock(props: ClockProps) {
         ))}
       </form>
       {error && <p class="alert alert-error" role="alert">{error}</p>}
+      {(requireLocation || fix) && (
+        <p class="clock-geo hint" aria-live="polite" data-geo={geoStatus}>{geoLine}</p>
+      )}
       {state !== "out" && (
         <p class="clock-today">
           Today{" "}

@@ -1,5 +1,7 @@
 /**
- * The clock page: the Clock island with today's total, and a way to the week.
+ * The clock page: the Clock island with today's total, and a way to the week. When the
+ * organization requires a location, browsers without JavaScript are told why clocking in will
+ * be refused (a plain form cannot read the device's position).
  *
  * @module
  */
@@ -29,6 +31,15 @@ export function ClockPage({ clock, error, ...chrome }: ClockPageProps) {
         </p>
       </div>
       <ErrorSummary error={error} />
+      {clock.requireLocation && clock.state === "out" && (
+        <noscript>
+          <p class="alert alert-note" data-no-js-location>
+            Clocking in here needs your position, which only the browser can share, and this page
+            cannot ask for it without JavaScript. Turn on JavaScript and allow this site to use your
+            location; until then, clocking in is refused.
+          </p>
+        </noscript>
+      )}
       <ClockIsland {...clock} />
       <p class="center">
         <a href={`/o/${clock.orgId}/week`}>See my week</a>

@@ -99,7 +99,13 @@ export function MemberWeekPage({ member, week, timeZone, failed, ...chrome }: Me
       <PageHeader
         title={member.name}
         lead={`${week.label} · times in ${timeZone.replaceAll("_", " ")}`}
-      />
+      >
+        <p>
+          <a href={`/o/${orgId}/timesheets?date=${week.date}&userId=${member.id}`}>
+            Timesheet<span class="visually-hidden">{` of ${member.name}`}</span> for this pay period
+          </a>
+        </p>
+      </PageHeader>
       {failed && !shownInForm && <ErrorSummary error={failed.error} />}
       <WeekView
         week={week}

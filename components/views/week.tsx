@@ -1,12 +1,32 @@
 /**
  * A member's week: prev/next navigation, the weekly total, and each local day with its total and
  * entries. Durations show as `h:mm`; exact seconds are in `data-seconds` and in the title.
+ * Entries show their breaks by type (paid or unpaid), an automatic meal deduction as such, and
+ * whether they are locked by an approved timesheet.
  *
  * @module
  */
 
 import type { ComponentChildren } from "preact";
 import { durationWords, hmm } from "../format.ts";
+
+/** An approved timesheet's period that locks entries. */
+export interface LockNote {
+  timesheetId: string;
+  periodStart: string;
+  periodEnd: string;
+  /** E.g. "Oct 26 – Nov 8, 2026". */
+  label: string;
+}
+
+/** One break of an entry. */
+export interface BreakRow {
+  /** The break type's name ("Break" when untyped). */
+  label: string;
+  paid: boolean;
+  seconds: number;
+  running: boolean;
+}
 
 /** One entry row. Instants are ISO strings; labels are already in the organization's zone. */
 export interface WeekEntryRow {
@@ -15,8 +35,15 @@ export interface WeekEntryRow {
   end: string | null;
   startLabel: string;
   endLabel: string | null;
+  /** Paid worked seconds: span − unpaid breaks − automatic deduction (no rounding). */
   workedSeconds: number;
   breakSeconds: number;
+  unpaidBreakSeconds: number;
+  /** Seconds deducted automatically for a missed meal break. */
+  autoDeductSeconds: number;
+  breaks: BreakRow[];
+  /** The approved timesheet period this entry lies in, if any. */
+  locked: LockNote | null;
   note: string | null;
   source: "clock" | "manual";
   crossesMidnight: boolean;
@@ -47,6 +74,8 @@ export interface WeekData {
   next: string;
   today: string;
   isCurrentWeek: boolean;
+  /** Approved timesheet periods touching this week. */
+  locks: LockNote[];
 }
 
 /** A duration as `h:mm` inside `<time>`, with the exact seconds. */
@@ -60,6 +89,39 @@ export function Duration({ seconds, class: cls }: { seconds: number; class?: str
     >
       {hmm(seconds)}
     </time>
+  );
+}
+
+/** What an entry's breaks, deduction and lock say, for the entry's meta line. */
+export function EntryFacts({ e }: { e: WeekEntryRow }) {
+  return (
+    <>
+      {e.breakSeconds > 0 && (
+        <span>
+          Break <Duration seconds={e.breakSeconds} />
+        </span>
+      )}
+      {e.breaks.length > 0 && (
+        <span class="entry-breaks">
+          {e.breaks.map((b, i) => (
+            <span key={i} class="entry-break" data-paid={b.paid ? "true" : "false"}>
+              {b.label} ({b.paid ? "paid" : "unpaid"}
+              {b.running ? ", running" : ""}) <Duration seconds={b.seconds} />
+            </span>
+          ))}
+        </span>
+      )}
+      {e.autoDeductSeconds > 0 && (
+        <span class="entry-autodeduct" data-auto-deduct={e.autoDeductSeconds}>
+          Automatic meal deduction <Duration seconds={e.autoDeductSeconds} /> (no break taken)
+        </span>
+      )}
+      {e.locked && (
+        <span class="entry-locked">
+          <span class="badge badge-locked">Locked</span> approved timesheet {e.locked.label}
+        </span>
+      )}
+    </>
   );
 }
 
@@ -92,6 +154,13 @@ export function WeekView({ week, path, entryTools }: WeekViewProps) {
           <span>Week total</span> <Duration seconds={week.total} class="big" />
         </p>
       </div>
+      {week.locks.length > 0 && (
+        <p class="alert alert-note" data-locked-week>
+          {week.locks.map((l) => `Approved timesheet ${l.label}`).join("; ")}: entries in{" "}
+          {week.locks.length === 1 ? "this period are" : "these periods are"}{" "}
+          locked until an admin reopens the timesheet.
+        </p>
+      )}
       <ol class="days">
         {week.days.map((day) => (
           <li
@@ -126,11 +195,7 @@ export function WeekView({ week, path, entryTools }: WeekViewProps) {
                       </p>
                     </div>
                     <p class="entry-meta">
-                      {e.breakSeconds > 0 && (
-                        <span>
-                          Break <Duration seconds={e.breakSeconds} />
-                        </span>
-                      )}
+                      <EntryFacts e={e} />
                       {e.source === "manual" && <span>Added by hand</span>}
                       {e.crossesMidnight && <span>Crosses midnight: split between days</span>}
                       {e.note && <span class="entry-note">{e.note}</span>}

@@ -1,13 +1,15 @@
 /**
- * Managers' corrections: create, edit and delete entries for members, always with a reason,
- * each appended to the entry's audit history.
+ * Corrections: create, edit and delete entries for members, always with a reason, each appended
+ * to the entry's audit history. Managers and admins correct anyone's entries; employees their own
+ * when the organization's `employeesCanEditOwnEntries` setting is on. Entries inside an approved
+ * timesheet's period are locked (409 `period_locked`, enforced by `commitEntryChange`).
  *
  * @module
  */
 
-import { notFound } from "../errors.ts";
+import { DomainError, notFound } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
-import { getMembership } from "../members/members.ts";
+import { getMembership, isManager, type Role } from "../members/members.ts";
 import { type Break, type TimeEntry, toSecond, validateTimes } from "./model.ts";
 import { assertNoOverlap, commitEntryChange, newEntryId, readEntry } from "./repository.ts";
 
@@ -35,6 +37,42 @@ export interface BreakInput {
   start: number;
   end: number;
   typeId?: string | null;
+}
+
+/**
+ * True when `actor` may create, edit or delete entries of `ownerId`: managers and admins always,
+ * employees only their own and only when `employeesCanEditOwnEntries` is on.
+ *
+ * @example
+ * ```ts
+ * mayCorrect({ userId: "a", role: "employee" }, "a", { employeesCanEditOwnEntries: true }); // true
+ * mayCorrect({ userId: "a", role: "employee" }, "b", { employeesCanEditOwnEntries: true }); // false
+ * ```
+ */
+export function mayCorrect(
+  actor: { userId: string; role: Role },
+  ownerId: string,
+  settings: { employeesCanEditOwnEntries: boolean },
+): boolean {
+  if (isManager(actor.role)) return true;
+  return settings.employeesCanEditOwnEntries && actor.userId === ownerId;
+}
+
+/** Throw 403 `forbidden` unless {@linkcode mayCorrect}. */
+export function assertMayCorrect(
+  actor: { userId: string; role: Role },
+  ownerId: string,
+  settings: { employeesCanEditOwnEntries: boolean },
+): void {
+  if (!mayCorrect(actor, ownerId, settings)) {
+    throw new DomainError(
+      "forbidden",
+      "forbidden",
+      isManager(actor.role) || actor.userId !== ownerId
+        ? "You may change only your own entries"
+        : "Your organization does not let employees change their own entries",
+    );
+  }
 }
 
 function secondBreaks(breaks: BreakInput[]): Break[] {

@@ -7,6 +7,8 @@
  */
 
 import { DomainError } from "../errors.ts";
+import { OffsetCache, payableEntry } from "../pay/payable.ts";
+import type { BreakSettings } from "../settings/schema.ts";
 
 /** A break inside an entry; `end` is null while the break is running. */
 export interface Break {
@@ -46,8 +48,17 @@ export interface EntryView {
   start: string;
   end: string | null;
   breaks: { start: string; end: string | null; typeId: string | null }[];
+  /**
+   * Paid worked seconds: the span minus unpaid breaks minus the automatic meal deduction (paid
+   * break types count as worked). Never rounded: rounding applies to pay figures only.
+   */
   durationSeconds: number;
+  /** Seconds of every break, paid or not. */
   breakSeconds: number;
+  /** Seconds of unpaid breaks (breaks without a type are unpaid). */
+  unpaidBreakSeconds: number;
+  /** Seconds deducted automatically for a missed meal break (0 when none). */
+  autoDeductSeconds: number;
   note: string | null;
   locationId: string | null;
   clockInGeo: GeoPoint | null;
@@ -90,10 +101,59 @@ export function workedSeconds(
   return Math.max(0, Math.floor((end - entry.start) / 1000) - breakSeconds(entry, end));
 }
 
-/** The API view of `entry` at time `now`. */
-export function viewEntry(entry: TimeEntry, now: number): EntryView {
+/** What the entry view needs of the organization's settings: its break rules. */
+export interface EntryViewRules {
+  breaks: BreakSettings;
+}
+
+/** Rules used when a caller has no settings at hand: every break unpaid, no deduction. */
+const NO_RULES: EntryViewRules = {
+  breaks: {
+    types: [],
+    autoDeduct: { enabled: false, afterWorkedSeconds: 0, deductSeconds: 60 },
+  },
+};
+
+const NO_ROUNDING = { mode: "none", incrementMinutes: 1 } as const;
+const UTC_OFFSETS = new OffsetCache("UTC");
+
+/**
+ * Paid worked seconds of `entry` and how they were reached, by the organization's break rules:
+ * span − unpaid breaks − automatic meal deduction, with the real punches (no rounding). A running
+ * entry counts up to `now`.
+ *
+ * @example
+ * ```ts
+ * // 8 h shift with a 30 min unpaid meal and a 15 min paid rest break:
+ * paidTime(entry, now, { breaks: settings.breaks }); // { workedSeconds: 27000, unpaidBreakSeconds: 1800, autoDeductSeconds: 0 }
+ * ```
+ */
+export function paidTime(
+  entry: Pick<TimeEntry, "start" | "end" | "breaks">,
+  now: number,
+  rules: EntryViewRules = NO_RULES,
+): { workedSeconds: number; unpaidBreakSeconds: number; autoDeductSeconds: number } {
+  const p = payableEntry(entry, now, { rounding: NO_ROUNDING, breaks: rules.breaks }, UTC_OFFSETS);
+  const paidMs = p.intervals.reduce((s, iv) => s + (iv.end - iv.start), 0);
+  const spanSeconds = Math.floor((p.end - p.start) / 1000);
+  const workedSeconds = Math.max(0, Math.floor(paidMs / 1000));
+  return {
+    workedSeconds,
+    unpaidBreakSeconds: Math.max(0, spanSeconds - workedSeconds - p.autoDeductSeconds),
+    autoDeductSeconds: p.autoDeductSeconds,
+  };
+}
+
+/**
+ * The API view of `entry` at time `now`. With the organization's break `rules`, paid break types
+ * count as worked and the automatic meal deduction is applied (and shown); without them every
+ * break is unpaid and nothing is deducted.
+ */
+export function viewEntry(entry: TimeEntry, now: number, rules?: EntryViewRules): EntryView {
   const iso = (ms: number) => new Date(ms).toISOString();
   const end = entry.end ?? Math.max(now, entry.start);
+  const r = rules ?? NO_RULES;
+  const paid = paidTime(entry, now, r);
   return {
     id: entry.id,
     userId: entry.userId,
@@ -104,8 +164,10 @@ export function viewEntry(entry: TimeEntry, now: number): EntryView {
       end: b.end === null ? null : iso(b.end),
       typeId: b.typeId ?? null,
     })),
-    durationSeconds: workedSeconds(entry, now),
+    durationSeconds: paid.workedSeconds,
     breakSeconds: breakSeconds(entry, end),
+    unpaidBreakSeconds: paid.unpaidBreakSeconds,
+    autoDeductSeconds: paid.autoDeductSeconds,
     note: entry.note,
     locationId: entry.locationId,
     clockInGeo: entry.clockInGeo,

@@ -257,3 +257,45 @@ for (const c of CASES) {
     });
   });
 }
+
+Deno.test("with break rules, paid breaks count, unpaid ones and the auto deduction do not", () => {
+  const base: TimeEntry = {
+    id: "01JD3X7M2Q8J5V0K6Y4T9N1C2B",
+    userId: "01JD3X7M2Q8J5V0K6Y4T9N1C2C",
+    start: T0,
+    end: T0 + 8 * H,
+    breaks: [
+      { start: T0 + H, end: T0 + H + 15 * MIN, typeId: "rest" },
+      { start: T0 + 4 * H, end: T0 + 4 * H + 30 * MIN, typeId: "meal" },
+      { start: T0 + 6 * H, end: T0 + 6 * H + 10 * MIN },
+    ],
+    note: null,
+    locationId: null,
+    clockInGeo: null,
+    clockOutGeo: null,
+    source: "manual",
+    createdAt: T0,
+    updatedAt: T0,
+  };
+  const rules = {
+    breaks: {
+      types: [
+        { id: "meal", name: "Meal", paid: false },
+        { id: "rest", name: "Rest", paid: true },
+      ],
+      autoDeduct: { enabled: true, afterWorkedSeconds: 6 * 3600, deductSeconds: 1800 },
+    },
+  };
+  const v = viewEntry(base, T0 + 9 * H, rules);
+  assert.equal(v.breakSeconds, 55 * 60);
+  assert.equal(v.unpaidBreakSeconds, 40 * 60);
+  assert.equal(v.durationSeconds, 8 * 3600 - 40 * 60);
+  assert.equal(v.autoDeductSeconds, 0, "breaks were taken");
+  assert.equal(v.start, new Date(T0).toISOString(), "the real punch");
+  const noBreak = viewEntry({ ...base, breaks: [] }, T0 + 9 * H, rules);
+  assert.equal(noBreak.autoDeductSeconds, 1800);
+  assert.equal(noBreak.durationSeconds, 8 * 3600 - 1800);
+  assert.equal(noBreak.unpaidBreakSeconds, 0);
+  // Without rules every break is unpaid (the view of old callers).
+  assert.equal(viewEntry(base, T0 + 9 * H).durationSeconds, 8 * 3600 - 55 * 60);
+});

@@ -7,8 +7,12 @@
  * - `["entry_by_start", startMs, id]` → `{userId}`: the organization's entries in time order
  * - `["open_entry", userId]` → `{id, start}` of the running entry: its absence is checked when
  *   clocking in, so at most one entry per member is open, guaranteed by the store
- * - `["user_rev", userId]` → `{maxDurationMs}`: checked and rewritten by every change to the
- *   member's entries, which serializes them (no overlap can slip in between a check and a write)
+ * - `["user_rev", userId]` → `{maxDurationMs, lockFrom?, lockTo?}`: checked and rewritten by every
+ *   change to the member's entries, which serializes them (no overlap can slip in between a check
+ *   and a write); approving a timesheet checks and rewrites it too, so its totals and its lock
+ *   are exact (see `locks.ts`)
+ * - `["period_lock", userId, startMs]` → a locked pay period (`locks.ts`); every change whose
+ *   entry interval before or after touches one is refused with 409 `period_locked`
  *
  * @module
  */
@@ -16,9 +20,11 @@
 import { DomainError, notFound } from "../errors.ts";
 import { type Atomic, isId, type Key, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit, entityHistory } from "../audit/audit.ts";
-import { overlaps, type TimeEntry, viewEntry } from "./model.ts";
+import { overlaps, type TimeEntry, validateTimes, viewEntry } from "./model.ts";
+import { assertUnlocked, type LockHint } from "./locks.ts";
 
-interface UserRev {
+/** The member's revision record: the longest entry they ever had and the span of their locks. */
+export interface UserRev extends LockHint {
   maxDurationMs: number;
 }
 
@@ -37,7 +43,14 @@ export interface Timeline {
   userId: string;
   revVersionstamp: string | null;
   maxDurationMs: number;
+  /** The revision record as read (rewritten, with its lock span kept, by every change). */
+  rev: UserRev;
   open: { entry: TimeEntry; versionstamp: string } | null;
+}
+
+/** The key of the member's revision record (checked by anything that must see their entries still). */
+export function userRevKey(scope: OrgScope, userId: string): Key {
+  return scope.key("user_rev", userId);
 }
 
 /** Read the member's revision and running entry. */
@@ -52,10 +65,12 @@ export async function readTimeline(scope: OrgScope, userId: string): Promise<Tim
     const e = await scope.store.get<TimeEntry>(entityKey(scope, { userId, ...running }));
     if (e.value) open = { entry: e.value, versionstamp: e.versionstamp };
   }
+  const value = (rev.value as UserRev | null) ?? { maxDurationMs: 0 };
   return {
     userId,
     revVersionstamp: rev.versionstamp,
-    maxDurationMs: (rev.value as UserRev | null)?.maxDurationMs ?? 0,
+    maxDurationMs: value.maxDurationMs ?? 0,
+    rev: value,
     open,
   };
 }
@@ -139,7 +154,10 @@ function buildCommit(
   const durationOf = (e: TimeEntry | null) => (e && e.end !== null ? e.end - e.start : 0);
   op.check(scope.key("user_rev", timeline.userId), timeline.revVersionstamp).set(
     scope.key("user_rev", timeline.userId),
-    { maxDurationMs: Math.max(timeline.maxDurationMs, durationOf(after)) } satisfies UserRev,
+    {
+      ...timeline.rev,
+      maxDurationMs: Math.max(timeline.maxDurationMs, durationOf(after)),
+    } satisfies UserRev,
   );
   for (const c of change.checks ?? []) op.check(c.key, c.versionstamp);
   if (before) {
@@ -174,6 +192,15 @@ function buildCommit(
   return op;
 }
 
+/** The intervals a change touches: the entry before and after (a running one up to `now`). */
+function touchedIntervals(change: EntryChange, now: number): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  for (const e of [change.before?.entry ?? null, change.after]) {
+    if (e) out.push({ from: e.start, to: e.end ?? Math.max(now, e.start) });
+  }
+  return out;
+}
+
 /**
  * Apply a change to one member's entries atomically. `plan` reads the current state and returns
  * the change (or throws a domain error); when another change lands first, the state is read again
@@ -181,6 +208,10 @@ function buildCommit(
  * reported when the member's entries did not change while `plan` looked at them: a refusal made
  * on a stale timeline (say `entry_overlap` with an entry clocked in meanwhile) is planned again
  * (and becomes `already_clocked_in`).
+ *
+ * A change whose entry, before or after, touches a locked pay period (an approved timesheet) is
+ * refused with 409 `period_locked`; approvals rewrite the revision key, so a lock written after
+ * the timeline was read makes the commit fail and the change is planned again.
  */
 export async function commitEntryChange(
   scope: OrgScope,
@@ -194,6 +225,7 @@ export async function commitEntryChange(
     let change: EntryChange;
     try {
       change = await plan(timeline);
+      await assertUnlocked(scope, userId, timeline.rev, touchedIntervals(change, now));
     } catch (err) {
       if (err instanceof DomainError && attempt < attempts) {
         const rev = await scope.get("user_rev", userId);
@@ -204,6 +236,90 @@ export async function commitEntryChange(
     if (await buildCommit(scope, timeline, change, now).commit()) return change.after;
   }
   throw new DomainError("conflict", "concurrent_change", "The entries changed meanwhile; retry");
+}
+
+/** Entries per atomic commit of {@linkcode importEntries} (5 mutations each, under the 1000 limit). */
+const IMPORT_CHUNK = 150;
+
+/**
+ * Import closed entries of one member in bulk (data migrations, imports from other systems, the
+ * benchmark's fixtures): exactly the keys and audit records `commitEntryChange` writes
+ * (`entry.create` with `reason`), up to 150 entries per atomic commit, each commit checking and
+ * rewriting the member's revision key. `entries` must belong to `userId`, be closed, valid and
+ * not overlap each other or the member's existing entries (`entry_overlap`), nor touch a locked
+ * period (`period_locked`). Returns how many were written.
+ *
+ * @example
+ * ```ts
+ * await importEntries(scope, userId, shifts.map((s) => ({ ...s, id: newEntryId(now), … })), adminId, "import", now);
+ * ```
+ */
+export async function importEntries(
+  scope: OrgScope,
+  userId: string,
+  entries: TimeEntry[],
+  actorId: string,
+  reason: string,
+  now: number,
+): Promise<number> {
+  const sorted = [...entries].sort((a, b) => a.start - b.start);
+  for (const [i, e] of sorted.entries()) {
+    if (e.userId !== userId || e.end === null) {
+      throw new DomainError("invalid", "invalid_interval", "import closed entries of one member");
+    }
+    validateTimes(e, now, { manual: false });
+    const prev = sorted[i - 1];
+    if (prev && prev.end! > e.start) throw overlapError(prev);
+  }
+  let written = 0;
+  for (let i = 0; i < sorted.length; i += IMPORT_CHUNK) {
+    const chunk = sorted.slice(i, i + IMPORT_CHUNK);
+    const from = chunk[0].start;
+    const to = chunk[chunk.length - 1].end!;
+    const timeline = await readTimeline(scope, userId);
+    const open = timeline.open?.entry;
+    const existing = await entriesBetween(
+      scope,
+      userId,
+      Math.max(0, from - timeline.maxDurationMs),
+      to,
+    );
+    if (open) existing.push(open);
+    for (const e of chunk) {
+      const hit = existing.find((o) =>
+        overlaps(e.start, e.end!, o.start, o.end ?? Number.MAX_SAFE_INTEGER)
+      );
+      if (hit) throw overlapError(hit);
+    }
+    await assertUnlocked(scope, userId, timeline.rev, [{ from, to }]);
+    const op = scope.store.atomic();
+    const longest = Math.max(timeline.maxDurationMs, ...chunk.map((e) => e.end! - e.start));
+    op.check(userRevKey(scope, userId), timeline.revVersionstamp)
+      .set(
+        userRevKey(scope, userId),
+        { ...timeline.rev, maxDurationMs: longest } satisfies UserRev,
+      );
+    for (const e of chunk) {
+      placeEntry(op, scope, e);
+      addAudit(op, scope, {
+        actorId,
+        action: "entry.create",
+        entity: { kind: "entry", id: e.id },
+        reason,
+        before: null,
+        after: viewEntry(e, now),
+      }, now);
+    }
+    if (!(await op.commit())) {
+      throw new DomainError(
+        "conflict",
+        "concurrent_change",
+        "The entries changed meanwhile; retry",
+      );
+    }
+    written += chunk.length;
+  }
+  return written;
 }
 
 /** A new entry id. */
@@ -274,6 +390,59 @@ export async function entriesBetween(
     })
   ) out.push(e.value);
   return out;
+}
+
+/** What a report needs to know of a member before scanning their entries. */
+export interface ScanHint {
+  /** The member's longest closed entry ever (ms). */
+  maxDurationMs: number;
+  /** The running entry's pointer, if any. */
+  open: { id: string; start: number } | null;
+}
+
+/**
+ * Scan hints of every member of the organization that ever had an entry: two range scans (the
+ * revision keys and the running-entry pointers), however many members there are. Members absent
+ * from the map have no entries at all.
+ */
+export async function scanHints(scope: OrgScope): Promise<Map<string, ScanHint>> {
+  const out = new Map<string, ScanHint>();
+  for await (const e of scope.store.list<UserRev>(scope.key("user_rev"))) {
+    out.set(e.key[3] as string, { maxDurationMs: e.value.maxDurationMs ?? 0, open: null });
+  }
+  for await (const e of scope.store.list<{ id: string; start: number }>(scope.key("open_entry"))) {
+    const userId = e.key[3] as string;
+    const hint = out.get(userId) ?? { maxDurationMs: 0, open: null };
+    hint.open = { id: e.value.id, start: e.value.start };
+    out.set(userId, hint);
+  }
+  return out;
+}
+
+/**
+ * Every entry of the member that overlaps `[from, to)`, oldest first, given their scan hint:
+ * one range scan (plus one read for a running entry that started before the scanned range).
+ */
+export async function entriesOverlappingWith(
+  scope: OrgScope,
+  userId: string,
+  from: number,
+  to: number,
+  now: number,
+  hint: ScanHint,
+): Promise<TimeEntry[]> {
+  const scanFrom = Math.max(0, from - hint.maxDurationMs);
+  const found = await entriesBetween(scope, userId, scanFrom, to);
+  const open = hint.open;
+  if (open && open.start < to && !found.some((e) => e.id === open.id)) {
+    const e = await scope.store.get<TimeEntry>(entityKey(scope, { userId, ...open }));
+    if (e.value) {
+      found.push(e.value);
+      found.sort((a, b) => a.start - b.start);
+    }
+  }
+  // The scan is in time order; only entries ending after `from` overlap.
+  return found.filter((e) => (e.end ?? Math.max(now, e.start)) > from);
 }
 
 /**

@@ -51,6 +51,10 @@ const multiplier = z.number().min(1).max(5).refine(
 );
 
 const seconds = (max: number) => z.number().int().min(0).max(max);
+
+/** True when no two items share an `id` (break and PTO type ids are referenced by records). */
+const uniqueIds = (items: { id: string }[]) =>
+  new Set(items.map((i) => i.id)).size === items.length;
 const DAY = 24 * 3600;
 const WEEK = 7 * DAY;
 
@@ -96,7 +100,7 @@ export const breaksSchema = z.strictObject({
     id: z.string().regex(/^[a-z0-9_-]{1,32}$/),
     name: z.string().trim().min(1).max(60),
     paid: z.boolean(),
-  })).min(1).max(20),
+  })).min(1).max(20).refine(uniqueIds, "break type ids must be unique"),
   /** Deduct an unpaid meal break when a shift passes N worked seconds without any break. */
   autoDeduct: z.strictObject({
     enabled: z.boolean(),
@@ -160,7 +164,9 @@ export const settingsSchema = z.strictObject({
   breaks: breaksSchema,
   requireLocation: z.boolean(),
   employeesCanEditOwnEntries: z.boolean(),
-  pto: z.strictObject({ types: z.array(ptoTypeSchema).max(20) }),
+  pto: z.strictObject({
+    types: z.array(ptoTypeSchema).max(20).refine(uniqueIds, "PTO type ids must be unique"),
+  }),
 });
 /** Every organization setting. */
 export type Settings = z.infer<typeof settingsSchema>;

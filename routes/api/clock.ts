@@ -9,7 +9,8 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 import { breakStartBody, clockInBody, clockOutBody, geoOf } from "./schemas.ts";
-import { requireBreakType } from "../../lib/settings/repository.ts";
+import { getSettings, requireBreakType } from "../../lib/settings/repository.ts";
+import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
 import {
   clockIn,
   clockOut,
@@ -18,29 +19,38 @@ import {
   type Puncher,
   startBreak,
 } from "../../lib/clock/clock.ts";
-import { viewEntry } from "../../lib/entries/model.ts";
+import { type TimeEntry, viewEntry } from "../../lib/entries/model.ts";
 
 function puncher(c: AppContext): Puncher {
   const { membership, membershipVersionstamp } = c.get("org");
   return { userId: membership.userId, membershipVersionstamp };
 }
 
+/** The entry as JSON, viewed with the organization's break rules (paid breaks, deduction). */
+async function entryJson(c: AppContext, entry: TimeEntry | null, now: number) {
+  if (!entry) return null;
+  const { settings } = await getSettings(c.get("org").scope);
+  return viewEntry(entry, now, settings);
+}
+
 /** Routes mounted at `/api/v1/orgs/:orgId/clock` (after `requireOrg`). */
 export const clockApi = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { state, entry } = await clockStatus(c.get("org").scope, c.get("org").membership.userId);
-    const now = c.get("deps").now();
-    return c.json({ state, entry: entry ? viewEntry(entry, now) : null });
+    return c.json({ state, entry: await entryJson(c, entry, c.get("deps").now()) });
   })
   .post("/in", idempotent(), async (c) => {
     const body = await readJson(c, clockInBody);
+    const { scope } = c.get("org");
+    const { settings } = await getSettings(scope);
+    const place = await resolveClockInLocation(scope, settings, body);
     const now = c.get("deps").now();
-    const entry = await clockIn(c.get("org").scope, puncher(c), {
+    const entry = await clockIn(scope, puncher(c), {
       note: body.note ?? null,
-      locationId: body.locationId ?? null,
-      geo: geoOf(body),
+      locationId: place.locationId,
+      geo: place.geo,
     }, now);
-    return c.json(viewEntry(entry, now), 201);
+    return c.json(viewEntry(entry, now, settings), 201);
   })
   .post("/break/start", async (c) => {
     const body = await readJson(c, breakStartBody);
@@ -48,15 +58,16 @@ export const clockApi = new Hono<AppEnv>()
     const typeId = body.typeId ?? null;
     await requireBreakType(scope, typeId);
     const now = c.get("deps").now();
-    return c.json(viewEntry(await startBreak(scope, puncher(c), now, typeId), now));
+    return c.json(await entryJson(c, await startBreak(scope, puncher(c), now, typeId), now));
   })
   .post("/break/end", async (c) => {
     await readJson(c, clockOutBody);
     const now = c.get("deps").now();
-    return c.json(viewEntry(await endBreak(c.get("org").scope, puncher(c), now), now));
+    return c.json(await entryJson(c, await endBreak(c.get("org").scope, puncher(c), now), now));
   })
   .post("/out", async (c) => {
     const body = await readJson(c, clockOutBody);
     const now = c.get("deps").now();
-    return c.json(viewEntry(await clockOut(c.get("org").scope, puncher(c), geoOf(body), now), now));
+    const entry = await clockOut(c.get("org").scope, puncher(c), geoOf(body), now);
+    return c.json(await entryJson(c, entry, now));
   });

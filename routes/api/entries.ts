@@ -1,6 +1,8 @@
 /**
- * Time entries: listing (employees see their own only), corrections by managers with a reason,
- * and each entry's history.
+ * Time entries: listing (employees see their own only), corrections with a reason (managers and
+ * admins; employees their own when `employeesCanEditOwnEntries` is on), and each entry's
+ * history. Entry views apply the organization's break rules (paid break types, automatic meal
+ * deduction); entries in an approved timesheet's period are locked (409 `period_locked`).
  *
  * @module
  */
@@ -8,16 +10,20 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context.ts";
 import { readJson, readQuery } from "../middleware/body.ts";
-import { requireRole } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 import { entryBody, entryDelete, entryPatch, entryQuery, pageQuery } from "./schemas.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
-import { isManager } from "../../lib/members/members.ts";
+import { isManager, type Role } from "../../lib/members/members.ts";
 import { viewEntry } from "../../lib/entries/model.ts";
-import { requireBreakType } from "../../lib/settings/repository.ts";
+import { getSettings, requireBreakType } from "../../lib/settings/repository.ts";
 import { entryAuditHistory, getEntry, listEntries } from "../../lib/entries/repository.ts";
-import { createEntry, deleteEntry, updateEntry } from "../../lib/entries/manage.ts";
+import {
+  assertMayCorrect,
+  createEntry,
+  deleteEntry,
+  updateEntry,
+} from "../../lib/entries/manage.ts";
 
 /** The entry, if the caller may see it (employees: only their own); else `not_found`. */
 async function visibleEntry(c: AppContext, id: string) {
@@ -27,6 +33,25 @@ async function visibleEntry(c: AppContext, id: string) {
     throw notFound("time entry");
   }
   return entry;
+}
+
+/** True when the caller may correct at least someone's entries (else a plain 403, as before). */
+function mayCorrectAnyone(
+  actor: { role: Role },
+  settings: { employeesCanEditOwnEntries: boolean },
+): boolean {
+  return isManager(actor.role) || settings.employeesCanEditOwnEntries;
+}
+
+function forbidden(): never {
+  throw new DomainError("forbidden", "forbidden", "Your role does not allow this");
+}
+
+/** The organization's settings and the caller, for corrections and views. */
+async function rulesAndActor(c: AppContext) {
+  const { scope, membership } = c.get("org");
+  const { settings } = await getSettings(scope);
+  return { settings, actor: { userId: membership.userId, role: membership.role } };
 }
 
 /** Routes mounted at `/api/v1/orgs/:orgId/time-entries` (after `requireOrg`). */
@@ -53,19 +78,32 @@ export const entriesApi = new Hono<AppEnv>()
       cursor: decodeCursorParam(q.cursor),
     });
     const now = c.get("deps").now();
-    return c.json({ data: page.data.map((e) => viewEntry(e, now)), nextCursor: page.nextCursor });
+    const { settings } = await getSettings(scope);
+    return c.json({
+      data: page.data.map((e) => viewEntry(e, now, settings)),
+      nextCursor: page.nextCursor,
+    });
   })
-  .post("/", requireRole("admin", "manager"), idempotent(), async (c) => {
+  .post("/", idempotent(), async (c) => {
+    const { settings, actor } = await rulesAndActor(c);
+    if (!mayCorrectAnyone(actor, settings)) forbidden();
     const body = await readJson(c, entryBody);
+    assertMayCorrect(actor, body.userId, settings);
     await requireBreakType(c.get("org").scope, ...(body.breaks ?? []).map((b) => b.typeId));
     const now = c.get("deps").now();
     const entry = await createEntry(c.get("org").scope, c.get("user")!.id, body, now);
-    return c.json(viewEntry(entry, now), 201);
+    return c.json(viewEntry(entry, now, settings), 201);
   })
   .get("/:id", async (c) => {
-    return c.json(viewEntry(await visibleEntry(c, c.req.param("id")), c.get("deps").now()));
+    const { settings } = await getSettings(c.get("org").scope);
+    const entry = await visibleEntry(c, c.req.param("id"));
+    return c.json(viewEntry(entry, c.get("deps").now(), settings));
   })
-  .patch("/:id", requireRole("admin", "manager"), async (c) => {
+  .patch("/:id", async (c) => {
+    const { settings, actor } = await rulesAndActor(c);
+    if (!mayCorrectAnyone(actor, settings)) forbidden();
+    const owner = (await visibleEntry(c, c.req.param("id"))).userId;
+    assertMayCorrect(actor, owner, settings);
     const body = await readJson(c, entryPatch);
     await requireBreakType(c.get("org").scope, ...(body.breaks ?? []).map((b) => b.typeId));
     const now = c.get("deps").now();
@@ -76,9 +114,13 @@ export const entriesApi = new Hono<AppEnv>()
       body,
       now,
     );
-    return c.json(viewEntry(entry, now));
+    return c.json(viewEntry(entry, now, settings));
   })
-  .delete("/:id", requireRole("admin", "manager"), async (c) => {
+  .delete("/:id", async (c) => {
+    const { settings, actor } = await rulesAndActor(c);
+    if (!mayCorrectAnyone(actor, settings)) forbidden();
+    const owner = (await visibleEntry(c, c.req.param("id"))).userId;
+    assertMayCorrect(actor, owner, settings);
     const body = await readJson(c, entryDelete);
     await deleteEntry(
       c.get("org").scope,

@@ -12,6 +12,10 @@ import { membersApi } from "./members.ts";
 import { clockApi } from "./clock.ts";
 import { entriesApi } from "./entries.ts";
 import { settingsApi } from "./settings.ts";
+import { timesheetsApi } from "./timesheets.ts";
+import { reportsApi } from "./reports.ts";
+import { ptoApi } from "./pto.ts";
+import { locationsApi } from "./locations.ts";
 
 /** Every `/api/v1` route. */
 export const apiV1 = new Hono<AppEnv>()
@@ -30,4 +34,8 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/members", membersApi)
   .route("/orgs/:orgId/clock", clockApi)
   .route("/orgs/:orgId/time-entries", entriesApi)
-  .route("/orgs/:orgId/settings", settingsApi);
+  .route("/orgs/:orgId/settings", settingsApi)
+  .route("/orgs/:orgId/timesheets", timesheetsApi)
+  .route("/orgs/:orgId/reports", reportsApi)
+  .route("/orgs/:orgId/pto", ptoApi)
+  .route("/orgs/:orgId/locations", locationsApi);

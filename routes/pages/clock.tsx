@@ -2,6 +2,11 @@
  * `/o/:orgId/clock` (the time clock, with a no-JavaScript form fallback) and `/o/:orgId/week`
  * (the member's own week).
  *
+ * The form's clock-in applies the same location rule as the API (`lib/locations/clock_in.ts`):
+ * it posts the picked `locationId` and, when a script filled them in, `latitude`, `longitude`
+ * and `accuracy`. A plain form cannot read the device's position, so when the organization
+ * requires a location the form's clock-in is refused with `location_required` and says so.
+ *
  * @module
  */
 
@@ -9,6 +14,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../context.ts";
 import { validate } from "../middleware/body.ts";
+import { DomainError } from "../../lib/errors.ts";
+import { getSettings } from "../../lib/settings/repository.ts";
+import { allLocations } from "../../lib/locations/repository.ts";
+import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
 import {
   clockIn,
   clockOut,
@@ -26,11 +35,37 @@ import { chrome, renderPage } from "./render.tsx";
 import { loadWeek, todayTotals } from "./week_data.ts";
 import { dateParam } from "./dates.ts";
 
+/** An optional number field of a form (empty means absent). */
+const optionalNumber = (min: number, max: number) =>
+  z.string().optional().transform((s) => (s ? Number(s) : undefined))
+    .pipe(z.number({ error: "Enter a number" }).min(min).max(max).optional());
+
 const clockForm = z.object({
   action: z.enum(Object.keys(CLOCK_ACTIONS) as [ClockAction, ...ClockAction[]], {
     error: "Choose what to do",
   }),
+  locationId: z.string().max(64).optional().transform((s) => (s ? s : null)),
+  latitude: optionalNumber(-90, 90),
+  longitude: optionalNumber(-180, 180),
+  accuracy: optionalNumber(0, 100_000),
+}).refine((f) => (f.latitude === undefined) === (f.longitude === undefined), {
+  message: "Send latitude and longitude together",
+  path: ["latitude"],
 });
+
+/** The form's wording of `location_required`: a plain form cannot read the position. */
+function explainForForm(err: unknown): never {
+  if (err instanceof DomainError && err.code === "location_required") {
+    throw new DomainError(
+      err.kind,
+      err.code,
+      "Clocking in here needs your position, and this form cannot read it. Turn on " +
+        "JavaScript, allow this site to use your location, and press Clock in again.",
+      err.details,
+    );
+  }
+  throw err;
+}
 
 const FLASH: Record<ClockAction, FlashCode> = {
   in: "clocked_in",
@@ -49,6 +84,10 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
   const now = c.get("deps").now();
   const { state, entry } = await clockStatus(scope, membership.userId);
   const today = await todayTotals(scope, membership.userId, org.timeZone, now, entry?.id ?? null);
+  const [{ settings }, locations] = await Promise.all([
+    getSettings(scope),
+    allLocations(scope, { activeOnly: true }),
+  ]);
   return renderPage(
     c,
     <ClockPage
@@ -58,9 +97,23 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
         orgId: org.id,
         timeZone: org.timeZone,
         state,
-        entry: entry && { start: entry.start, end: entry.end, breaks: entry.breaks },
+        entry: entry && {
+          start: entry.start,
+          end: entry.end,
+          breaks: entry.breaks,
+          locationId: entry.locationId,
+        },
         serverNow: now,
         today,
+        requireLocation: settings.requireLocation,
+        locations: locations.map(({ id, name, latitude, longitude, radiusMeters }) => ({
+          id,
+          name,
+          latitude,
+          longitude,
+          radiusMeters,
+        })),
+        pickedLocationId: failure?.values.locationId ?? "",
       }}
     />,
     failure?.status,
@@ -73,14 +126,24 @@ export const clockPages = new Hono<AppEnv>()
   .post("/clock", async (c) => {
     const values = await readForm(c);
     try {
-      const { action } = validate(clockForm, values);
+      const form = validate(clockForm, values);
+      const { action } = form;
       const { scope, org } = c.get("org");
-      const now = c.get("deps").now();
       const p = puncher(c);
-      if (action === "in") await clockIn(scope, p, {}, now);
-      else if (action === "break_start") await startBreak(scope, p, now);
-      else if (action === "break_end") await endBreak(scope, p, now);
-      else await clockOut(scope, p, null, now);
+      if (action === "in") {
+        const { settings } = await getSettings(scope);
+        const place = await resolveClockInLocation(scope, settings, form).catch(explainForForm);
+        await clockIn(scope, p, place, c.get("deps").now());
+      } else if (action === "break_start") await startBreak(scope, p, c.get("deps").now());
+      else if (action === "break_end") await endBreak(scope, p, c.get("deps").now());
+      else {
+        const geo = form.latitude === undefined || form.longitude === undefined ? null : {
+          latitude: form.latitude,
+          longitude: form.longitude,
+          accuracy: form.accuracy ?? null,
+        };
+        await clockOut(scope, p, geo, c.get("deps").now());
+      }
       return c.redirect(`/o/${org.id}/clock?ok=${FLASH[action]}`, 303);
     } catch (err) {
       return clockPage(c, formFailure(err, values));

@@ -11,6 +11,9 @@
  * | `GET /o/:orgId/entries/:id/history` | managers; employees for their own entries |
  * | `GET /o/:orgId/team`, `GET/POST /o/:orgId/team/:userId` | managers, admins |
  * | `GET/POST /o/:orgId/members` | admins |
+ * | `GET/POST /o/:orgId/timesheets` | members (own); managers, admins (`?userId=`) |
+ * | `GET/POST /o/:orgId/timesheets/review` | managers, admins |
+ * | `GET /o/:orgId/reports/hours` | managers, admins |
  *
  * @module
  */
@@ -23,6 +26,10 @@ import { clockPages } from "./clock.tsx";
 import { teamPages } from "./team.tsx";
 import { historyPages } from "./history.tsx";
 import { memberPages } from "./members.tsx";
+import { timesheetPages } from "./timesheets.tsx";
+import { reportPages } from "./reports.tsx";
+import { ptoPages } from "./pto.tsx";
+import { settingsPages } from "./settings.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 
@@ -31,7 +38,11 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", clockPages)
   .route("/", teamPages)
   .route("/", historyPages)
-  .route("/", memberPages);
+  .route("/", memberPages)
+  .route("/", timesheetPages)
+  .route("/", reportPages)
+  .route("/", ptoPages)
+  .route("/", settingsPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */

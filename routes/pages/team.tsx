@@ -1,6 +1,7 @@
 /**
  * Managers' pages under `/o/:orgId/team`: who is working now, and one member's week with
- * corrections (edit, delete, add — each with a reason).
+ * corrections (edit, delete, add — each with a reason). Entries in an approved timesheet's
+ * period show as locked, their forms disabled.
  *
  * @module
  */
@@ -16,11 +17,13 @@ import { getUser, getUsers } from "../../lib/identity/users.ts";
 import { activeMemberships, getMembership } from "../../lib/members/members.ts";
 import { getEntry } from "../../lib/entries/repository.ts";
 import {
+  assertMayCorrect,
   createEntry,
   deleteEntry,
   type EntryPatch,
   updateEntry,
 } from "../../lib/entries/manage.ts";
+import { getSettings } from "../../lib/settings/repository.ts";
 import { localDateOf } from "../../lib/time/week.ts";
 import { fromDateTimeLocal, toDateTimeLocal } from "../../lib/time/local.ts";
 import { clockTime } from "../../components/format.ts";
@@ -109,16 +112,22 @@ function instantField(value: string | undefined, field: string, timeZone: string
   return ms;
 }
 
-/** Apply one posted correction; returns the flash code. */
-async function applyCorrection(
+/**
+ * Apply one posted correction (`intent` add, edit or delete) to `userId`'s entries; returns the
+ * flash code. The caller must be allowed to correct that member's entries
+ * (`assertMayCorrect`); entries in approved periods answer `period_locked`.
+ */
+export async function applyCorrection(
   c: AppContext,
   userId: string,
   values: Record<string, string>,
 ): Promise<FlashCode> {
-  const { scope, org } = c.get("org");
+  const { scope, org, membership } = c.get("org");
   const actorId = c.get("user")!.id;
   const now = c.get("deps").now();
   const tz = org.timeZone;
+  const { settings } = await getSettings(scope);
+  assertMayCorrect({ userId: membership.userId, role: membership.role }, userId, settings);
   if (values.intent === "add") {
     const f = validate(entryForm, values);
     const start = instantField(f.start, "start", tz);

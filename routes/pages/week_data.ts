@@ -1,20 +1,36 @@
 /**
- * Loading a member's week for the timesheet pages: the entries overlapping the local week in the
- * organization's time zone, grouped by the day they start, with per-day totals that split
- * entries crossing local midnight.
+ * Loading a member's week for the timesheet pages: the entries overlapping the local workweek in
+ * the organization's time zone, grouped by the day they start, with per-day totals that split
+ * entries crossing local midnight. Worked time follows the organization's break rules (paid
+ * break types count, unpaid ones and the automatic meal deduction do not; punches are never
+ * rounded here), and entries inside an approved timesheet's period are marked locked.
  *
  * @module
  */
 
 import type { OrgScope } from "../../lib/kv/mod.ts";
 import { entriesOverlapping } from "../../lib/entries/repository.ts";
-import { breakSeconds, type TimeEntry, toSecond, workedSeconds } from "../../lib/entries/model.ts";
-import { dayTotals, localDateOf, weekBounds, workedSecondsWithin } from "../../lib/time/week.ts";
+import { locksTouching, type PeriodLock, touches } from "../../lib/entries/locks.ts";
+import { breakSeconds, paidTime, type TimeEntry, toSecond } from "../../lib/entries/model.ts";
+import { getSettings } from "../../lib/settings/repository.ts";
+import { isoWeekday, type Settings } from "../../lib/settings/schema.ts";
+import { paidIntervals } from "../../lib/pay/worked.ts";
+import { workedPerDay } from "../../lib/overtime/engine.ts";
+import { DayCalendar } from "../../lib/time/calendar.ts";
+import {
+  localDateOf,
+  weekBounds,
+  type WeekStart,
+} from "../../lib/time/week.ts";
 import { toDateTimeLocal } from "../../lib/time/local.ts";
 import { clockTime, shortDate } from "../../components/format.ts";
-import type { WeekData, WeekEntryRow } from "../../components/views/week.tsx";
+import type { LockNote, WeekData, WeekEntryRow } from "../../components/views/week.tsx";
 
-/** Today in `timeZone`: its bounds and the worked seconds of entries other than `openId`. */
+/**
+ * Today in `timeZone`: its bounds and the worked seconds of entries other than `openId`, by the
+ * organization's break rules (paid breaks count, the automatic deduction does not), like the
+ * week page.
+ */
 export async function todayTotals(
   scope: OrgScope,
   userId: string,
@@ -25,16 +41,53 @@ export async function todayTotals(
   const day = localDateOf(now, timeZone);
   const start = day.toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
   const end = day.add({ days: 1 }).toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
-  const entries = await entriesOverlapping(scope, userId, start, end, now);
-  const closedSeconds = entries.filter((e) => e.id !== openId)
-    .reduce((sum, e) => sum + workedSecondsWithin(e, start, end, now), 0);
+  const [entries, { settings }] = await Promise.all([
+    entriesOverlapping(scope, userId, start, end, now),
+    getSettings(scope),
+  ]);
+  const closed = entries.filter((e) => e.id !== openId);
+  const [closedSeconds] = shownSecondsByDay(
+    closed,
+    { ...settings, timeZone },
+    new DayCalendar(day, 1, timeZone),
+    now,
+  );
   return { start, end, closedSeconds };
 }
 
-function row(e: TimeEntry, timeZone: string, now: number): WeekEntryRow {
+/** A locked period as pages show it. */
+export function lockNote(lock: PeriodLock): LockNote {
+  const f = (d: string) =>
+    Temporal.PlainDate.from(d).toLocaleString("en-US", { month: "short", day: "numeric" });
+  const end = Temporal.PlainDate.from(lock.periodEnd);
+  return {
+    timesheetId: lock.timesheetId,
+    periodStart: lock.periodStart,
+    periodEnd: lock.periodEnd,
+    label: `${f(lock.periodStart)} – ${f(lock.periodEnd)}, ${end.year}`,
+  };
+}
+
+/** Pay rules with rounding off: what pages show as worked time. */
+function shownRules(settings: Settings) {
+  return { ...settings, rounding: { mode: "none" as const, incrementMinutes: 1 as const } };
+}
+
+/** One entry as the week and timesheet pages show it. */
+export function entryRow(
+  e: TimeEntry,
+  settings: Settings,
+  now: number,
+  locks: PeriodLock[],
+): WeekEntryRow {
+  const timeZone = settings.timeZone;
   const startDate = localDateOf(e.start, timeZone);
   const endDate = e.end === null ? null : localDateOf(e.end, timeZone);
   const crosses = endDate !== null && !endDate.equals(startDate);
+  const end = e.end ?? Math.max(now, e.start);
+  const paid = paidTime(e, now, settings);
+  const types = new Map(settings.breaks.types.map((t) => [t.id, t]));
+  const lock = locks.find((l) => touches(e.start, end, l));
   return {
     id: e.id,
     start: new Date(e.start).toISOString(),
@@ -45,14 +98,38 @@ function row(e: TimeEntry, timeZone: string, now: number): WeekEntryRow {
       : crosses
       ? `${shortDate(e.end, timeZone)}, ${clockTime(e.end, timeZone)}`
       : clockTime(e.end, timeZone),
-    workedSeconds: workedSeconds(e, now),
-    breakSeconds: breakSeconds(e, e.end ?? Math.max(now, e.start)),
+    workedSeconds: paid.workedSeconds,
+    breakSeconds: breakSeconds(e, end),
+    unpaidBreakSeconds: paid.unpaidBreakSeconds,
+    autoDeductSeconds: paid.autoDeductSeconds,
+    breaks: e.breaks.map((b) => {
+      const type = b.typeId ? types.get(b.typeId) : undefined;
+      return {
+        label: type?.name ?? "Break",
+        paid: type?.paid ?? false,
+        seconds: Math.floor(((b.end ?? end) - b.start) / 1000),
+        running: b.end === null,
+      };
+    }),
     note: e.note,
     source: e.source,
     crossesMidnight: crosses,
     editStart: toDateTimeLocal(e.start, timeZone),
     editEnd: e.end === null ? null : toDateTimeLocal(e.end, timeZone),
+    locked: lock ? lockNote(lock) : null,
   };
+}
+
+/**
+ * Paid seconds per day of `calendar` as pages show them (break rules applied, no rounding).
+ */
+export function shownSecondsByDay(
+  entries: TimeEntry[],
+  settings: Settings,
+  calendar: DayCalendar,
+  now: number,
+): number[] {
+  return workedPerDay(calendar, paidIntervals(entries, shownRules(settings), now));
 }
 
 /** The week of local `date` for `userId`, ready for `WeekView`. */
@@ -64,14 +141,20 @@ export async function loadWeek(
   nowMs: number,
 ): Promise<WeekData> {
   const now = toSecond(nowMs);
-  const w = weekBounds(date, timeZone);
-  const entries = await entriesOverlapping(scope, userId, w.start, w.end, now);
-  const { perDay, total } = dayTotals(entries, w.dayStarts, now);
+  const { settings } = await getSettings(scope);
+  const w = weekBounds(date, timeZone, isoWeekday(settings.workweekStart) as WeekStart);
+  const [entries, locks] = await Promise.all([
+    entriesOverlapping(scope, userId, w.start, w.end, now),
+    locksTouching(scope, userId, w.start, w.end),
+  ]);
+  const rules = { ...settings, timeZone };
+  const perDay = shownSecondsByDay(entries, rules, new DayCalendar(w.days[0], 7, timeZone), now);
+  const total = perDay.reduce((a, b) => a + b, 0);
   const today = localDateOf(now, timeZone);
   const byDay: WeekEntryRow[][] = w.days.map(() => []);
   for (const e of entries) {
     const i = w.dayStarts.findLastIndex((s, k) => k < 7 && s <= e.start);
-    byDay[Math.max(0, i)].push(row(e, timeZone, now));
+    byDay[Math.max(0, i)].push(entryRow(e, rules, now, locks));
   }
   const last = w.days[6];
   const sameYear = w.days[0].year === last.year;
@@ -97,5 +180,6 @@ export async function loadWeek(
     next: w.days[0].add({ days: 7 }).toString(),
     today: today.toString(),
     isCurrentWeek: w.days.some((d) => d.equals(today)),
+    locks: locks.map(lockNote),
   };
 }

@@ -188,8 +188,14 @@ Deno.test("clocking out ends a running break at the same instant", async () => {
 
 Deno.test("clock-in keeps note, location and position; a new shift may start right after", async () => {
   await withApp(async (app) => {
-    const { punch } = await setup(app);
-    const locationId = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+    const { admin, base, punch } = await setup(app);
+    const site = await admin.client.json("POST", `${base}/locations`, {
+      name: "Dock 4",
+      latitude: -33.9,
+      longitude: 151.2,
+      radiusMeters: 100,
+    });
+    const locationId = site.body.id;
     const first = await punch("in", {
       note: "dock 4",
       locationId,

@@ -37,6 +37,13 @@ interface TenantIds {
   spareEntryId: string;
   /** An entry that was deleted (it still has a history). */
   deletedEntryId: string;
+  /** A job location, and a second one (deleted by the control run). */
+  locationId: string;
+  spareLocationId: string;
+  /** A pending time-off request of the member. */
+  ptoRequestId: string;
+  /** The member's timesheet of the current pay period. */
+  timesheetId: string;
 }
 
 interface Tenant {
@@ -76,6 +83,27 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
   assert.equal(del.status, 204);
   const clockIn = await employee.client.json("POST", `${base}/clock/in`, { note: "running" });
   assert.equal(clockIn.status, 201);
+  const site = (n: number) =>
+    admin.client.json("POST", `${base}/locations`, {
+      name: `${name} site ${n}`,
+      latitude: 40 + n,
+      longitude: -74,
+      radiusMeters: 100,
+    });
+  const [location, spareLocation] = [await site(1), await site(2)];
+  assert.equal(location.status, 201, JSON.stringify(location.body));
+  const pto = await employee.client.json("POST", `${base}/pto/requests`, {
+    typeId: "unpaid",
+    startDate: "2026-11-20",
+    endDate: "2026-11-20",
+    note: `${name} pto note`,
+  });
+  assert.equal(pto.status, 201, JSON.stringify(pto.body));
+  const sheets = await admin.client.json(
+    "GET",
+    `${base}/timesheets?date=2026-11-02&userId=${employee.userId}`,
+  );
+  assert.equal(sheets.status, 200, JSON.stringify(sheets.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -85,6 +113,10 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       entryId,
       spareEntryId,
       deletedEntryId,
+      locationId: location.body.id,
+      spareLocationId: spareLocation.body.id,
+      ptoRequestId: pto.body.id,
+      timesheetId: sheets.body.data[0].id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -99,6 +131,11 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       spareEntryId,
       deletedEntryId,
       clockIn.body.id,
+      location.body.id,
+      spareLocation.body.id,
+      `${name} site`,
+      pto.body.id,
+      `${name} pto note`,
       `${name} secret note`,
       `${name} kiosk`,
     ],
@@ -138,8 +175,15 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.memberId;
     case "id":
     case "entryId":
+      if (route.path.includes("/locations/")) {
+        return route.method === "DELETE" ? ids.spareLocationId : ids.locationId;
+      }
       if (route.method === "DELETE") return ids.spareEntryId;
       return ids.entryId;
+    case "requestId":
+      return ids.ptoRequestId;
+    case "timesheetId":
+      return ids.timesheetId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
@@ -176,6 +220,13 @@ function bodyFor(route: RouteDef, entities: TenantIds): unknown {
     },
     "PATCH /api/v1/orgs/:orgId/time-entries/:id": { note: "sweep", reason: "sweep" },
     "DELETE /api/v1/orgs/:orgId/time-entries/:id": { reason: "sweep" },
+    "POST /api/v1/orgs/:orgId/locations": {
+      name: "Sweep site",
+      latitude: 1,
+      longitude: 2,
+      radiusMeters: 50,
+    },
+    "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
   };
   const key = `${route.method} ${route.path}`;
   if (key in bodies) return bodies[key];
@@ -200,6 +251,11 @@ const KNOWN = new Set([
   "PATCH /api/v1/orgs/:orgId/time-entries/:id",
   "DELETE /api/v1/orgs/:orgId/time-entries/:id",
   "GET /api/v1/orgs/:orgId/time-entries/:id/history",
+  "GET /api/v1/orgs/:orgId/locations",
+  "POST /api/v1/orgs/:orgId/locations",
+  "GET /api/v1/orgs/:orgId/locations/:id",
+  "PATCH /api/v1/orgs/:orgId/locations/:id",
+  "DELETE /api/v1/orgs/:orgId/locations/:id",
 ]);
 
 /** The methods to try for a route (`ALL` routes and middleware: every method). */

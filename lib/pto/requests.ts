@@ -1,0 +1,420 @@
+/**
+ * Time-off requests and balance adjustments: file, approve, reject, cancel, adjust. Each write
+ * is one atomic commit with its audit record, its index rows (`pto_day`, `pto_pending`) and, for
+ * approvals, cancellations of approved requests and adjustments, its recorded ledger event.
+ *
+ * Every write checks and rewrites the member's `pto_rev` key, so the checks it made (no
+ * overlapping request, enough balance) still hold when it commits; a lost race reads again and
+ * decides again.
+ *
+ * @module
+ */
+
+import { DomainError, notFound } from "../errors.ts";
+import { type Atomic, newId, type OrgScope } from "../kv/mod.ts";
+import { addAudit } from "../audit/audit.ts";
+import { getMembership, isManager, type Role } from "../members/members.ts";
+import { getSettings } from "../settings/repository.ts";
+import { localDateOf } from "../time/week.ts";
+import { memberBalances } from "./balance.ts";
+import {
+  datesOverlap,
+  isActive,
+  MAX_REQUEST_SPAN_DAYS,
+  planRequest,
+  type PtoRequest,
+  type RequestInput,
+  requireType,
+  viewRequest,
+} from "./model.ts";
+import { memberRequests, type PtoEvent, ptoKeys, readRequest } from "./repository.ts";
+import type { PtoDayRow } from "./usage.ts";
+
+/** Who acts. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+const ATTEMPTS = 6;
+
+/**
+ * Run `attempt` until it commits: it returns the result, or null when its commit lost a race
+ * (it is then run again on fresh reads). Domain errors pass through.
+ */
+async function retrying<T>(attempt: () => Promise<T | null>): Promise<T> {
+  for (let i = 0; i < ATTEMPTS; i++) {
+    const out = await attempt();
+    if (out !== null) return out;
+  }
+  throw new DomainError("conflict", "concurrent_change", "Time off changed meanwhile; retry");
+}
+
+function overlapError(other: PtoRequest): DomainError {
+  return new DomainError(
+    "conflict",
+    "pto_overlap",
+    "These dates overlap another time-off request of this member",
+    {
+      requestId: other.id,
+      startDate: other.startDate,
+      endDate: other.endDate,
+      status: other.status,
+    },
+  );
+}
+
+function setDays(op: Atomic, scope: OrgScope, r: PtoRequest, status: PtoDayRow["status"]): void {
+  for (const date of r.days) {
+    op.set(
+      ptoKeys.day(scope, date, r.userId, r.id),
+      {
+        seconds: r.daySeconds,
+        typeId: r.typeId,
+        paid: r.paid,
+        status,
+      } satisfies PtoDayRow,
+    );
+  }
+}
+
+function deleteDays(op: Atomic, scope: OrgScope, r: PtoRequest): void {
+  for (const date of r.days) op.delete(ptoKeys.day(scope, date, r.userId, r.id));
+}
+
+/** Start an atomic that serializes on the member's PTO revision. */
+async function memberOp(scope: OrgScope, userId: string, now: number): Promise<Atomic> {
+  const rev = await scope.store.get(ptoKeys.rev(scope, userId));
+  return scope.store.atomic().check(ptoKeys.rev(scope, userId), rev.versionstamp)
+    .set(ptoKeys.rev(scope, userId), now);
+}
+
+/**
+ * File a request for `userId` (the actor or, for managers, anyone). It starts pending. Refuses
+ * 404 for unknown members, 400 for unknown types or uncountable dates (see `planRequest`), and
+ * 409 `pto_overlap` when the dates overlap a pending or approved request of the member.
+ */
+export async function createRequest(
+  scope: OrgScope,
+  actor: Actor,
+  userId: string,
+  input: RequestInput,
+  now: number,
+): Promise<PtoRequest> {
+  if (userId !== actor.userId && !isManager(actor.role)) {
+    throw new DomainError("forbidden", "forbidden", "Only managers file time off for others");
+  }
+  if (!(await getMembership(scope, userId))) throw notFound("member");
+  const { settings } = await getSettings(scope);
+  const plan = planRequest(settings, input);
+  const id = newId(now);
+  return await retrying(async () => {
+    const op = await memberOp(scope, userId, now);
+    const from = Temporal.PlainDate.from(input.startDate)
+      .subtract({ days: MAX_REQUEST_SPAN_DAYS }).toString();
+    const existing = await memberRequests(scope, userId, { fromDate: from, toDate: input.endDate });
+    const clash = existing.find((r) => isActive(r) && datesOverlap(r, input));
+    if (clash) throw overlapError(clash);
+    const request: PtoRequest = {
+      id,
+      userId,
+      typeId: plan.type.id,
+      startDate: input.startDate,
+      endDate: input.endDate,
+      includeWeekends: input.includeWeekends ?? false,
+      secondsPerDay: input.secondsPerDay ?? null,
+      days: plan.days,
+      daySeconds: plan.daySeconds,
+      totalSeconds: plan.totalSeconds,
+      paid: plan.type.paid,
+      note: input.note ?? null,
+      status: "pending",
+      createdBy: actor.userId,
+      createdAt: now,
+      decidedBy: null,
+      decidedAt: null,
+      decisionReason: null,
+      cancelledBy: null,
+      cancelledAt: null,
+      cancelReason: null,
+    };
+    op.check(ptoKeys.request(scope, id), null)
+      .set(ptoKeys.request(scope, id), request)
+      .set(ptoKeys.byUser(scope, request), id)
+      .set(ptoKeys.byStart(scope, request), { userId })
+      .set(ptoKeys.pending(scope, request), { userId });
+    setDays(op, scope, request, "pending");
+    addAudit(op, scope, {
+      actorId: actor.userId,
+      action: "pto.request",
+      entity: { kind: "pto_request", id },
+      before: null,
+      after: viewRequest(request),
+    }, now);
+    return (await op.commit()) ? request : null;
+  });
+}
+
+async function pendingForDecision(scope: OrgScope, actor: Actor, id: string) {
+  const found = await readRequest(scope, id);
+  if (!found) throw notFound("time-off request");
+  const r = found.request;
+  if (!isManager(actor.role)) {
+    if (r.userId === actor.userId) {
+      throw new DomainError("forbidden", "forbidden", "Only managers decide on time off");
+    }
+    throw notFound("time-off request");
+  }
+  if (r.status !== "pending") {
+    throw new DomainError("conflict", "request_not_pending", `This request is ${r.status}`, {
+      status: r.status,
+    });
+  }
+  if (r.userId === actor.userId && actor.role !== "admin") {
+    throw new DomainError(
+      "forbidden",
+      "own_request",
+      "Managers cannot decide on their own time off; ask an admin",
+    );
+  }
+  return found;
+}
+
+/**
+ * Approve a pending request (managers and admins; managers not their own). For types that
+ * accrue, the balance at the end of today minus approved usage dated later must cover the
+ * request (409 `insufficient_balance` with `balanceSeconds` and `requestedSeconds`); types
+ * without accrual need no balance. Records the usage (negative, dated at the first day) and
+ * marks the request's days approved, so they count as PTO in reports.
+ */
+export async function approveRequest(
+  scope: OrgScope,
+  actor: Actor,
+  id: string,
+  now: number,
+): Promise<PtoRequest> {
+  return await retrying(async () => {
+    const { request: r, versionstamp } = await pendingForDecision(scope, actor, id);
+    const { settings } = await getSettings(scope);
+    const type = requireType(settings, r.typeId);
+    const m = await getMembership(scope, r.userId);
+    if (!m) throw notFound("member");
+    const op = await memberOp(scope, r.userId, now);
+    const position = await memberBalances(scope, settings, m.value, now, [type.id]);
+    const clash = position.requests.find((o) =>
+      o.id !== r.id && o.status === "approved" && datesOverlap(o, r)
+    );
+    if (clash) throw overlapError(clash);
+    const b = position.balances[0];
+    if (b.tracked && b.availableSeconds < r.totalSeconds) {
+      throw new DomainError(
+        "conflict",
+        "insufficient_balance",
+        `Not enough ${type.name} balance for this request`,
+        {
+          typeId: type.id,
+          balanceSeconds: b.availableSeconds,
+          requestedSeconds: r.totalSeconds,
+        },
+      );
+    }
+    const after: PtoRequest = {
+      ...r,
+      status: "approved",
+      paid: type.paid,
+      decidedBy: actor.userId,
+      decidedAt: now,
+    };
+    const event: PtoEvent = {
+      id: newId(now),
+      userId: r.userId,
+      typeId: r.typeId,
+      date: r.startDate,
+      kind: "usage",
+      seconds: -r.totalSeconds,
+      note: `${r.startDate}–${r.endDate} (request ${r.id})`,
+      requestId: r.id,
+      actorId: actor.userId,
+      at: now,
+    };
+    op.check(ptoKeys.request(scope, id), versionstamp)
+      .set(ptoKeys.request(scope, id), after)
+      .delete(ptoKeys.pending(scope, r))
+      .set(ptoKeys.event(scope, r.userId, event.id), event);
+    setDays(op, scope, after, "approved");
+    addAudit(op, scope, {
+      actorId: actor.userId,
+      action: "pto.approve",
+      entity: { kind: "pto_request", id },
+      before: viewRequest(r),
+      after: viewRequest(after),
+    }, now);
+    return (await op.commit()) ? after : null;
+  });
+}
+
+/** Reject a pending request with a reason (managers and admins; managers not their own). */
+export async function rejectRequest(
+  scope: OrgScope,
+  actor: Actor,
+  id: string,
+  reason: string,
+  now: number,
+): Promise<PtoRequest> {
+  return await retrying(async () => {
+    const { request: r, versionstamp } = await pendingForDecision(scope, actor, id);
+    const op = await memberOp(scope, r.userId, now);
+    const after: PtoRequest = {
+      ...r,
+      status: "rejected",
+      decidedBy: actor.userId,
+      decidedAt: now,
+      decisionReason: reason,
+    };
+    op.check(ptoKeys.request(scope, id), versionstamp)
+      .set(ptoKeys.request(scope, id), after)
+      .delete(ptoKeys.pending(scope, r));
+    deleteDays(op, scope, r);
+    addAudit(op, scope, {
+      actorId: actor.userId,
+      action: "pto.reject",
+      entity: { kind: "pto_request", id },
+      reason,
+      before: viewRequest(r),
+      after: viewRequest(after),
+    }, now);
+    return (await op.commit()) ? after : null;
+  });
+}
+
+/**
+ * Cancel a request. Its member may cancel it while it is pending, or approved and not yet
+ * started (first day after today); managers and admins may cancel any pending or approved
+ * request. Cancelling an approved request records a `usage_reversal` (dated like the usage, so
+ * the two cancel out in the ledger) and removes its days from PTO.
+ */
+export async function cancelRequest(
+  scope: OrgScope,
+  actor: Actor,
+  id: string,
+  reason: string | null,
+  now: number,
+): Promise<PtoRequest> {
+  return await retrying(async () => {
+    const found = await readRequest(scope, id);
+    if (!found) throw notFound("time-off request");
+    const { request: r, versionstamp } = found;
+    const manager = isManager(actor.role);
+    if (!manager && r.userId !== actor.userId) throw notFound("time-off request");
+    if (!isActive(r)) {
+      throw new DomainError("conflict", "request_closed", `This request is already ${r.status}`, {
+        status: r.status,
+      });
+    }
+    if (!manager && r.status === "approved") {
+      const { settings } = await getSettings(scope);
+      const today = localDateOf(now, settings.timeZone).toString();
+      if (r.startDate <= today) {
+        throw new DomainError(
+          "forbidden",
+          "cancel_not_allowed",
+          "This time off has started; ask a manager to cancel it",
+        );
+      }
+    }
+    const op = await memberOp(scope, r.userId, now);
+    const after: PtoRequest = {
+      ...r,
+      status: "cancelled",
+      cancelledBy: actor.userId,
+      cancelledAt: now,
+      cancelReason: reason,
+    };
+    op.check(ptoKeys.request(scope, id), versionstamp).set(ptoKeys.request(scope, id), after);
+    if (r.status === "pending") op.delete(ptoKeys.pending(scope, r));
+    deleteDays(op, scope, r);
+    if (r.status === "approved") {
+      const event: PtoEvent = {
+        id: newId(now),
+        userId: r.userId,
+        typeId: r.typeId,
+        date: r.startDate,
+        kind: "usage_reversal",
+        seconds: r.totalSeconds,
+        note: `cancelled ${r.startDate}–${r.endDate} (request ${r.id})`,
+        requestId: r.id,
+        actorId: actor.userId,
+        at: now,
+      };
+      op.set(ptoKeys.event(scope, r.userId, event.id), event);
+    }
+    addAudit(op, scope, {
+      actorId: actor.userId,
+      action: "pto.cancel",
+      entity: { kind: "pto_request", id },
+      reason,
+      before: viewRequest(r),
+      after: viewRequest(after),
+    }, now);
+    return (await op.commit()) ? after : null;
+  });
+}
+
+/** A manual balance correction. */
+export interface AdjustmentInput {
+  userId: string;
+  typeId: string;
+  /** Signed: positive adds to the balance. */
+  seconds: number;
+  reason: string;
+}
+
+/**
+ * Record a manual adjustment of a member's balance, dated today (managers and admins — the
+ * route checks the role). Only types that accrue have a balance (422 `untracked_pto_type`).
+ */
+export async function addAdjustment(
+  scope: OrgScope,
+  actor: Actor,
+  input: AdjustmentInput,
+  now: number,
+): Promise<PtoEvent> {
+  if (!(await getMembership(scope, input.userId))) throw notFound("member");
+  const { settings } = await getSettings(scope);
+  const type = requireType(settings, input.typeId);
+  if (type.accrual.method === "none") {
+    throw new DomainError(
+      "unprocessable",
+      "untracked_pto_type",
+      `${type.name} has no balance to adjust (it does not accrue)`,
+      { typeId: type.id },
+    );
+  }
+  const date = localDateOf(now, settings.timeZone).toString();
+  return await retrying(async () => {
+    const op = await memberOp(scope, input.userId, now);
+    const event: PtoEvent = {
+      id: newId(now),
+      userId: input.userId,
+      typeId: type.id,
+      date,
+      kind: "adjustment",
+      seconds: input.seconds,
+      note: input.reason,
+      requestId: null,
+      actorId: actor.userId,
+      at: now,
+    };
+    op.check(ptoKeys.event(scope, input.userId, event.id), null)
+      .set(ptoKeys.event(scope, input.userId, event.id), event);
+    addAudit(op, scope, {
+      actorId: actor.userId,
+      action: "pto.adjust",
+      entity: { kind: "pto_adjustment", id: event.id },
+      reason: input.reason,
+      before: null,
+      after: event,
+    }, now);
+    return (await op.commit()) ? event : null;
+  });
+}
