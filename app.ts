@@ -15,6 +15,7 @@ import { MAX_BODY_BYTES } from "./routes/middleware/body.ts";
 import { apiV1 } from "./routes/api/mod.ts";
 import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
+import { stripeWebhook } from "./routes/webhooks/stripe.ts";
 
 /** Build the app around `deps`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.use("*", loadSession());
   app.use("*", sameOriginForCookies());
+  app.route("/api/stripe", stripeWebhook);
   app.route("/api/v1", apiV1);
   app.route("/", pages);
   return app;

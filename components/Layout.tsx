@@ -7,12 +7,32 @@
 
 import type { ComponentChildren } from "preact";
 import { IslandScripts } from "./islands.tsx";
+import { type Feature, PLANS } from "../lib/billing/plans.ts";
+import { TRIAL_PLAN } from "../lib/billing/lifecycle.ts";
 
 /** The organization a page is about, as the header shows it. */
 export interface LayoutOrg {
   id: string;
   name: string;
   role: "admin" | "manager" | "employee";
+  /**
+   * Features in force for the organization (the server's `enabled()` decision); navigation to
+   * a feature that is off is hidden. Absent: nothing is hidden.
+   */
+  features?: readonly Feature[];
+  /** A subscription notice for admins (trial, past due, canceling), shown on every page. */
+  banner?: PlanBanner | null;
+}
+
+/** A notice about the subscription, shown to admins on every page. */
+export interface PlanBanner {
+  kind: "trial" | "past_due" | "canceling";
+  /** When the trial, the grace period or the subscription ends (epoch ms). */
+  until: number;
+  /** The server clock (epoch ms), to count the days left. */
+  now: number;
+  /** The organization's time zone, to show the date. */
+  timeZone: string;
 }
 
 /** A section of the organization navigation. */
@@ -25,7 +45,8 @@ export type NavSection =
   | "reports"
   | "members"
   | "locations"
-  | "settings";
+  | "settings"
+  | "billing";
 
 /** Props of {@linkcode Layout}. */
 export interface LayoutProps {
@@ -43,6 +64,13 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
+/** The feature each navigation entry needs (entries not listed need none). */
+const NAV_FEATURE: Partial<Record<NavSection, Feature>> = {
+  pto: "pto",
+  reports: "customReports",
+  locations: "geofencing",
+};
+
 function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {
   const base = `/o/${org.id}`;
   const items: { key: NavSection; href: string; label: string }[] = [
@@ -59,8 +87,42 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
     items.push({ key: "members", href: `${base}/members`, label: "Members" });
     items.push({ key: "locations", href: `${base}/locations`, label: "Locations" });
     items.push({ key: "settings", href: `${base}/settings`, label: "Settings" });
+    items.push({ key: "billing", href: `${base}/billing`, label: "Billing" });
   }
-  return items;
+  const features = org.features;
+  if (!features) return items;
+  return items.filter((i) => {
+    const needs = NAV_FEATURE[i.key];
+    return !needs || features.includes(needs);
+  });
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The admins' subscription notice, with a link to the billing page. */
+function Banner({ banner, orgId }: { banner: PlanBanner; orgId: string }) {
+  const date = new Date(banner.until).toLocaleDateString("en-US", {
+    timeZone: banner.timeZone,
+    month: "short",
+    day: "numeric",
+    year: "numeric",
+  });
+  const days = Math.max(0, Math.ceil((banner.until - banner.now) / DAY_MS));
+  const left = `${days} day${days === 1 ? "" : "s"} left`;
+  const text = banner.kind === "trial"
+    ? `Your trial of the ${PLANS[TRIAL_PLAN].name} plan ends on ${date} (${left}).`
+    : banner.kind === "past_due"
+    ? `The last payment failed. Your plan stays active until ${date} (${left}); update the payment method to keep it.`
+    : `Your subscription is canceled and ends on ${date} (${left}).`;
+  return (
+    <p
+      class={`alert plan-banner plan-banner-${banner.kind.replace("_", "-")}`}
+      role="status"
+      data-banner={banner.kind}
+    >
+      {text} <a href={`/o/${orgId}/billing`}>Billing</a>
+    </p>
+  );
 }
 
 /** A full HTML document around `children`. */
@@ -116,6 +178,7 @@ export function Layout(props: LayoutProps) {
           )}
         </header>
         <main id="main" tabindex={-1} class={props.narrow ? "narrow" : undefined}>
+          {org?.banner && <Banner banner={org.banner} orgId={org.id} />}
           {props.flash && <p class="alert alert-ok" role="status">{props.flash}</p>}
           {props.children}
         </main>

@@ -10,10 +10,19 @@ import { Layout, type LayoutProps } from "./Layout.tsx";
 export interface StatusPageProps extends Pick<LayoutProps, "userName" | "org"> {
   status: number;
   message?: string;
+  /**
+   * A refusal by the organization's plan (`feature_not_in_plan`, `feature_disabled`,
+   * `plan_limit`): its message is shown, with a link to the billing page for admins.
+   */
+  plan?: { message: string; billingHref: string | null };
 }
 
 const TEXT: Record<number, { title: string; body: string }> = {
   400: { title: "That request did not work", body: "Something in the address or form is off." },
+  402: {
+    title: "Not in your plan",
+    body: "Your organization's plan does not allow this. An admin can change the plan.",
+  },
   403: {
     title: "Not allowed",
     body: "Your role in this organization does not include this page. Ask an admin if you need it.",
@@ -26,14 +35,21 @@ const TEXT: Record<number, { title: string; body: string }> = {
 };
 
 /** A failure page for `status`. */
-export function StatusPage({ status, message, userName, org }: StatusPageProps) {
-  const text = TEXT[status] ?? TEXT[status >= 500 ? 500 : 400];
+export function StatusPage({ status, message, userName, org, plan }: StatusPageProps) {
+  const text = plan
+    ? { title: "Not in your plan", body: plan.message }
+    : TEXT[status] ?? TEXT[status >= 500 ? 500 : 400];
   return (
     <Layout title={text.title} userName={userName} org={org} narrow>
       <div class="card status-page">
         <p class="status-code">Error {status}</p>
         <h1>{text.title}</h1>
         <p>{status === 400 && message ? message : text.body}</p>
+        {plan?.billingHref && (
+          <p>
+            <a href={plan.billingHref}>See plans and billing</a>
+          </p>
+        )}
         <p>
           <a class="btn btn-primary" href={userName ? (org ? `/o/${org.id}/clock` : "/app") : "/"}>
             {userName ? "Back to ClockFlow" : "Go to sign in"}

@@ -14,6 +14,7 @@ import { createContext, type FunctionComponent } from "preact";
 import { useContext } from "preact/hooks";
 import { type IslandName, ISLANDS } from "../islands/registry.ts";
 import { islandsScriptSrc } from "./assets.ts";
+import { withFeatures } from "../islands/features.ts";
 
 /** Id of the JSON data block holding every island's props. */
 export const ISLAND_DATA_ID = "__islands";
@@ -78,7 +79,7 @@ export function island<N extends IslandName>(
     const id = collector.add(props);
     return (
       <div class="island" data-island={name} data-props-id={id}>
-        <Component {...props} />
+        {withFeatures(props, <Component {...props} />)}
       </div>
     );
   };

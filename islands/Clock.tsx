@@ -17,6 +17,9 @@
  * is known ("Automatic" lets the server choose). The server's 422 answers (`outside_geofence`,
  * …) are shown as they come, e.g. "You are 340 m from Main St. Warehouse (fence 100 m)".
  *
+ * Without the plan's `geofencing` ({@linkcode useFeature}, from the page's `enabledFeatures`)
+ * there is no picker and the position is never read.
+ *
  * @module
  */
 
@@ -25,6 +28,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { workedSecondsWithin } from "../lib/time/week.ts";
 import { distanceMeters } from "../lib/locations/geo.ts";
 import { clockTime, durationWords, hmm, hmmss } from "../components/format.ts";
+import { type FeatureProps, useFeature } from "./features.ts";
 
 /** Where the member stands. */
 export type ClockState = "out" | "in" | "break";
@@ -48,7 +52,7 @@ export interface ClockLocation {
 }
 
 /** Props of {@linkcode Clock} (JSON data, serialized into the page). */
-export interface ClockProps {
+export interface ClockProps extends FeatureProps {
   orgId: string;
   timeZone: string;
   state: ClockState;
@@ -164,8 +168,9 @@ function statusText(
 /** The time clock. */
 export function Clock(props: ClockProps) {
   const { orgId, timeZone, today } = props;
-  const requireLocation = props.requireLocation ?? false;
-  const locations = props.locations ?? [];
+  const geofencing = useFeature("geofencing");
+  const requireLocation = geofencing && (props.requireLocation ?? false);
+  const locations = geofencing ? props.locations ?? [] : [];
   const [entry, setEntry] = useState<ClockEntry | null>(props.entry);
   const [closedSeconds, setClosedSeconds] = useState(today.closedSeconds);
   const [now, setNow] = useState(props.serverNow);

@@ -8,6 +8,7 @@
 
 import { type ComponentType, h, hydrate } from "preact";
 import { ISLANDS } from "./registry.ts";
+import { withFeatures } from "./features.ts";
 
 /**
  * Hydrate all islands under `root` with the props in the `#__islands` data block, then mark the
@@ -26,7 +27,7 @@ export function hydrateIslands(root: ParentNode = document): void {
       console.warn(`Island ${name} (${id}) has no component or props; left static.`);
       continue;
     }
-    hydrate(h(component, props[id]), el);
+    hydrate(withFeatures(props[id], h(component, props[id])), el);
   }
   document.documentElement.dataset.islands = "hydrated";
 }

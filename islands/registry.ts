@@ -5,11 +5,12 @@
  * @module
  */
 
+import { BillingAction } from "./BillingAction.tsx";
 import { Clock } from "./Clock.tsx";
 import { TimeZoneGuess } from "./TimeZoneGuess.tsx";
 
 /** Island components by name. */
-export const ISLANDS = { Clock, TimeZoneGuess };
+export const ISLANDS = { BillingAction, Clock, TimeZoneGuess };
 
 /** The name of an island. */
 export type IslandName = keyof typeof ISLANDS;

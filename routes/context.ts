@@ -11,6 +11,9 @@ import type { User } from "../lib/identity/users.ts";
 import type { Membership } from "../lib/members/members.ts";
 import type { Organization } from "../lib/orgs/orgs.ts";
 import type { ThrottlePolicy } from "../lib/identity/throttle.ts";
+import type { Entitlements } from "../lib/billing/entitlements.ts";
+import type { BillingGateway } from "../lib/billing/gateway.ts";
+import type { JobTransport } from "../lib/jobs/jobs.ts";
 
 /** What the app is built from. Tests inject their own clock and cheaper password hashing. */
 export interface AppDeps {
@@ -21,6 +24,13 @@ export interface AppDeps {
   /** PBKDF2 iterations for new password hashes. */
   passwordIterations: number;
   throttle: ThrottlePolicy;
+  /**
+   * The billing provider (Stripe), or null/absent when billing is off (no `STRIPE_SECRET_KEY`).
+   * Tests inject the Stripe adapter pointed at a loopback fake.
+   */
+  billing?: BillingGateway | null;
+  /** Where background jobs are sent (KV queue in production, inline in tests). */
+  jobs?: JobTransport | null;
 }
 
 /** The organization a request acts in, after authorization. */
@@ -38,6 +48,8 @@ export interface AppEnv {
     user: User | null;
     sessionToken: string | null;
     org: OrgContext;
+    /** The organization's entitlements, computed once per request (`middleware/plan.ts`). */
+    entitlements: Entitlements;
   };
 }
 

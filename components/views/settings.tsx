@@ -3,6 +3,11 @@
  * Works without JavaScript: the form posts everything with the version it was loaded at; list
  * sections have a "Remove" checkbox per row and one blank row to add a new one.
  *
+ * Sections of plan features that are off (overtime rules, time off, the location requirement)
+ * are not shown; their stored values travel as hidden fields so saving keeps them. The
+ * "Features" section switches the plan's features on and off for the organization and names
+ * the plan to upgrade to for the others.
+ *
  * @module
  */
 
@@ -11,6 +16,7 @@ import { Layout, type LayoutProps } from "../Layout.tsx";
 import { type FormError, PageHeader } from "../forms.tsx";
 import { timeZoneOptions } from "../timezones.ts";
 import { WEEKDAYS } from "../../lib/settings/schema.ts";
+import type { Feature } from "../../lib/billing/plans.ts";
 import {
   ACCRUAL_METHODS,
   blankPtoRow,
@@ -33,6 +39,73 @@ export interface SettingsPageProps
   conflict?: boolean;
   /** Number of active job locations (a required location needs at least one). */
   activeLocations: number;
+  /** Every plan feature, for the "Features" section. */
+  features: FeatureRow[];
+  /** Features in force: sections of the others are not shown. */
+  enabledFeatures: readonly Feature[];
+  /** The name of the plan in force. */
+  planName: string;
+}
+
+/** A plan feature as the "Features" section shows it. */
+export interface FeatureRow {
+  id: Feature;
+  label: string;
+  /** The plan in force includes it (an admin may switch it on and off). */
+  inPlan: boolean;
+  /** Name of the cheapest plan that includes it, when the plan in force does not. */
+  upgradeTo: string | null;
+}
+
+/** The form values under `prefix` as hidden fields (a section that is not shown keeps them). */
+function HiddenFields({ values, prefix }: { values: FormValues; prefix: string }) {
+  return (
+    <>
+      {Object.entries(values).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+    </>
+  );
+}
+
+/** The "Features" section: the plan's features with on/off boxes, the others to upgrade for. */
+function FeaturesSection(
+  { features, values, error, planName, billingHref }: {
+    features: FeatureRow[];
+    values: FormValues;
+    error?: FormError | null;
+    planName: string;
+    billingHref: string;
+  },
+) {
+  const common = { idPrefix: P, values, error };
+  const outside = features.filter((f) => !f.inPlan);
+  return (
+    <Section
+      id="settings-features"
+      title="Features"
+      lead={`Features of the ${planName} plan. Switch off what this organization does not use: it disappears from every page and the API refuses it.`}
+    >
+      {features.filter((f) => f.inPlan).map((f) => (
+        <Checkbox key={f.id} {...common} name={`features.${f.id}`} label={f.label} />
+      ))}
+      {outside.length > 0 && (
+        <ul class="plain-list features-outside">
+          {outside.map((f) => (
+            <li key={f.id}>
+              {f.label}: {f.upgradeTo ? `upgrade to ${f.upgradeTo}` : "not available"}
+              {`features.${f.id}` in values && (
+                <input type="hidden" name={`features.${f.id}`} value={values[`features.${f.id}`]} />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p class="hint">
+        <a href={billingHref}>Plans and billing</a>
+      </p>
+    </Section>
+  );
 }
 
 const P = "s";
@@ -314,9 +387,27 @@ function ErrorList({ error }: { error?: FormError | null }) {
 
 /** The settings page. */
 export function SettingsPage(
-  { values, error, conflict, activeLocations, ...chrome }: SettingsPageProps,
+  {
+    values,
+    error,
+    conflict,
+    activeLocations,
+    features,
+    enabledFeatures,
+    planName,
+    ...chrome
+  }: SettingsPageProps,
 ) {
   const orgId = chrome.org!.id;
+  const on = (f: Feature) => enabledFeatures.includes(f);
+  const offNote = (f: Feature, what: string) => {
+    const row = features.find((r) => r.id === f);
+    return row?.inPlan
+      ? `${what} is switched off for this organization (see Features below).`
+      : `${what} is not part of the ${planName} plan${
+        row?.upgradeTo ? `; upgrade to ${row.upgradeTo} to use it` : ""
+      }.`;
+  };
   const common = { idPrefix: P, values, error };
   const custom = values["overtime.preset"] === "custom";
   return (
@@ -372,64 +463,72 @@ export function SettingsPage(
           </div>
         </Section>
 
-        <Section id="settings-overtime" title="Overtime">
-          <Select
-            {...common}
-            name="overtime.preset"
-            label="Overtime rule"
-            options={options(OVERTIME_PRESETS, PRESET_LABELS)}
-          />
-          <fieldset class={`settings-sub${custom ? "" : " settings-sub-idle"}`}>
-            <legend>Custom rules</legend>
-            <p class="hint">Used only when the rule is “Custom rules”.</p>
-            <div class="settings-grid">
-              <Input
-                {...common}
-                name="overtime.dailyOvertimeAfterHours"
-                optional
-                label="Daily overtime after"
-                inputMode="decimal"
-                suffix="h"
-              />
-              <Input
-                {...common}
-                name="overtime.dailyDoubleTimeAfterHours"
-                optional
-                label="Daily double time after"
-                inputMode="decimal"
-                suffix="h"
-              />
-              <Input
-                {...common}
-                name="overtime.weeklyOvertimeAfterHours"
-                optional
-                label="Weekly overtime after"
-                inputMode="decimal"
-                suffix="h"
-              />
-              <Input
-                {...common}
-                name="overtime.overtimeMultiplier"
-                label="Overtime pays"
-                inputMode="decimal"
-                suffix="×"
-              />
-              <Input
-                {...common}
-                name="overtime.doubleTimeMultiplier"
-                label="Double time pays"
-                inputMode="decimal"
-                suffix="×"
-              />
-            </div>
-            <Checkbox
+        {!on("overtimeRules") && (
+          <Section id="settings-overtime" title="Overtime">
+            <p class="hint">{offNote("overtimeRules", "Overtime rules")}</p>
+            <HiddenFields values={values} prefix="overtime." />
+          </Section>
+        )}
+        {on("overtimeRules") && (
+          <Section id="settings-overtime" title="Overtime">
+            <Select
               {...common}
-              name="overtime.seventhDay"
-              label="Seventh consecutive workday rule"
-              hint="The seventh day worked in a row in a workweek is overtime (double time after 8 h)."
+              name="overtime.preset"
+              label="Overtime rule"
+              options={options(OVERTIME_PRESETS, PRESET_LABELS)}
             />
-          </fieldset>
-        </Section>
+            <fieldset class={`settings-sub${custom ? "" : " settings-sub-idle"}`}>
+              <legend>Custom rules</legend>
+              <p class="hint">Used only when the rule is “Custom rules”.</p>
+              <div class="settings-grid">
+                <Input
+                  {...common}
+                  name="overtime.dailyOvertimeAfterHours"
+                  optional
+                  label="Daily overtime after"
+                  inputMode="decimal"
+                  suffix="h"
+                />
+                <Input
+                  {...common}
+                  name="overtime.dailyDoubleTimeAfterHours"
+                  optional
+                  label="Daily double time after"
+                  inputMode="decimal"
+                  suffix="h"
+                />
+                <Input
+                  {...common}
+                  name="overtime.weeklyOvertimeAfterHours"
+                  optional
+                  label="Weekly overtime after"
+                  inputMode="decimal"
+                  suffix="h"
+                />
+                <Input
+                  {...common}
+                  name="overtime.overtimeMultiplier"
+                  label="Overtime pays"
+                  inputMode="decimal"
+                  suffix="×"
+                />
+                <Input
+                  {...common}
+                  name="overtime.doubleTimeMultiplier"
+                  label="Double time pays"
+                  inputMode="decimal"
+                  suffix="×"
+                />
+              </div>
+              <Checkbox
+                {...common}
+                name="overtime.seventhDay"
+                label="Seventh consecutive workday rule"
+                hint="The seventh day worked in a row in a workweek is overtime (double time after 8 h)."
+              />
+            </fieldset>
+          </Section>
+        )}
 
         <Section
           id="settings-rounding"
@@ -481,19 +580,29 @@ export function SettingsPage(
         </Section>
 
         <Section id="settings-clocking" title="Clocking and entries">
-          <Checkbox
-            {...common}
-            name="requireLocation"
-            label="Require a location to clock in"
-            hint={activeLocations === 0
-              ? "There are no active locations yet: add one first, or nobody can clock in."
-              : `Members must share their position and be inside the geofence of one of the ${activeLocations} active location${
-                activeLocations === 1 ? "" : "s"
-              }.`}
-          />
-          <p class="hint">
-            <a href={`/o/${orgId}/locations`}>Manage locations</a>
-          </p>
+          {on("geofencing") && (
+            <>
+              <Checkbox
+                {...common}
+                name="requireLocation"
+                label="Require a location to clock in"
+                hint={activeLocations === 0
+                  ? "There are no active locations yet: add one first, or nobody can clock in."
+                  : `Members must share their position and be inside the geofence of one of the ${activeLocations} active location${
+                    activeLocations === 1 ? "" : "s"
+                  }.`}
+              />
+              <p class="hint">
+                <a href={`/o/${orgId}/locations`}>Manage locations</a>
+              </p>
+            </>
+          )}
+          {!on("geofencing") && (
+            <>
+              <p class="hint">{offNote("geofencing", "Geofenced clock-in at job locations")}</p>
+              <HiddenFields values={values} prefix="requireLocation" />
+            </>
+          )}
           <Checkbox
             {...common}
             name="employeesCanEditOwnEntries"
@@ -501,13 +610,29 @@ export function SettingsPage(
           />
         </Section>
 
-        <Section
-          id="settings-pto"
-          title="Time off"
-          lead="Types of paid and unpaid time off and how each accrues."
-        >
-          <PtoRows values={values} error={error} />
-        </Section>
+        {on("pto") && (
+          <Section
+            id="settings-pto"
+            title="Time off"
+            lead="Types of paid and unpaid time off and how each accrues."
+          >
+            <PtoRows values={values} error={error} />
+          </Section>
+        )}
+        {!on("pto") && (
+          <Section id="settings-pto" title="Time off">
+            <p class="hint">{offNote("pto", "Paid time off")}</p>
+            <HiddenFields values={values} prefix="pto.types." />
+          </Section>
+        )}
+
+        <FeaturesSection
+          features={features}
+          values={values}
+          error={error}
+          planName={planName}
+          billingHref={`/o/${orgId}/billing`}
+        />
 
         <div class="settings-actions">
           <button type="submit" class="btn btn-primary">Save settings</button>

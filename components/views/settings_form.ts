@@ -8,6 +8,10 @@
  * `pto.types.<n>.<field>`. A row whose code and name are both empty is a blank "add" row and is
  * ignored; a row with `remove` checked is dropped. Checkboxes are present (any value) when on.
  *
+ * Plan features are fields `features.<feature>`, present when the feature is not switched off:
+ * a checkbox for the plan's features, a hidden field for the others (so a feature switched off
+ * on an earlier plan stays off).
+ *
  * Pure and browser-safe: no store, no HTTP.
  *
  * @module
@@ -19,6 +23,7 @@ import {
   settingsSchema,
   WEEKDAYS,
 } from "../../lib/settings/schema.ts";
+import { FEATURES } from "../../lib/billing/plans.ts";
 
 /** Flat form values, by field name. */
 export type FormValues = Record<string, string>;
@@ -104,6 +109,7 @@ export function settingsToForm(settings: Settings, version: number): FormValues 
   on("breaks.autoDeduct.enabled", settings.breaks.autoDeduct.enabled);
   on("requireLocation", settings.requireLocation);
   on("employeesCanEditOwnEntries", settings.employeesCanEditOwnEntries);
+  for (const f of FEATURES) on(`features.${f}`, !settings.disabledFeatures.includes(f));
   settings.breaks.types.forEach((t, i) => {
     const p = `breaks.types.${i}.`;
     v[`${p}id`] = t.id;
@@ -443,6 +449,7 @@ export function settingsFromForm(values: FormValues): SettingsFormResult {
     requireLocation: r.flag("requireLocation"),
     employeesCanEditOwnEntries: r.flag("employeesCanEditOwnEntries"),
     pto,
+    disabledFeatures: FEATURES.filter((f) => !r.flag(`features.${f}`)),
   });
   if (!parsed.success) {
     const issues: FieldIssue[] = [];

@@ -13,6 +13,8 @@
  *   are exact (see `locks.ts`)
  * - `["period_lock", userId, startMs]` → a locked pay period (`locks.ts`); every change whose
  *   entry interval before or after touches one is refused with 409 `period_locked`
+ * - `["usage", "YYYY-MM-DD", "entriesCreated"]`: summed (`lib/billing/usage.ts`) by every commit
+ *   that creates an entry
  *
  * @module
  */
@@ -22,6 +24,7 @@ import { type Atomic, isId, type Key, newId, type OrgScope } from "../kv/mod.ts"
 import { addAudit, entityHistory } from "../audit/audit.ts";
 import { overlaps, type TimeEntry, validateTimes, viewEntry } from "./model.ts";
 import { assertUnlocked, type LockHint } from "./locks.ts";
+import { addUsage } from "../billing/usage.ts";
 
 /** The member's revision record: the longest entry they ever had and the span of their locks. */
 export interface UserRev extends LockHint {
@@ -170,6 +173,8 @@ function buildCommit(
     if (!before || after.start !== before.entry.start) placeEntry(op, scope, after);
     else op.set(entityKey(scope, after), after);
   }
+  // A new entry is counted in the very commit that creates it (usage, `lib/billing/usage.ts`).
+  if (!before && after) addUsage(op, scope, "entriesCreated", 1, now);
   const wasOpen = before !== null && before.entry.end === null;
   const isOpen = after !== null && after.end === null;
   const openKey = scope.key("open_entry", timeline.userId);
@@ -310,6 +315,7 @@ export async function importEntries(
         after: viewEntry(e, now),
       }, now);
     }
+    addUsage(op, scope, "entriesCreated", chunk.length, now);
     if (!(await op.commit())) {
       throw new DomainError(
         "conflict",

@@ -36,6 +36,17 @@ export const globalKeys = {
     makeKey(n === undefined ? ["meta", "migration"] : ["meta", "migration", n]),
   /** Lease held while migrations run, so concurrent starts apply each migration only once. */
   migrationLock: (): Key => makeKey(["meta", "migration_lock"]),
+  /**
+   * Stripe customer id → orgId: a Stripe webhook names only the customer, so the webhook finds
+   * the tenant through this pointer (written with the customer id in the org's billing record).
+   */
+  stripeCustomer: (customerId: string): Key => makeKey(["stripe_customer", customerId]),
+  /**
+   * Applied Stripe event ids (kept ~30 days, expiry also in the value): Stripe delivers at least
+   * once, and the dedupe must be found before the tenant is known; written in the same commit
+   * as the event's effect.
+   */
+  stripeEvent: (eventId: string): Key => makeKey(["stripe_event", eventId]),
   /** Every organization id, for operators and migrations that must visit all tenants. */
   orgIndex: (orgId?: string): Key =>
     makeKey(orgId === undefined ? ["org_index"] : ["org_index", orgId]),

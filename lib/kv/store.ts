@@ -158,6 +158,50 @@ export class Store {
     return link.versionstamp === null ? null : new OrgScope(SCOPE_TOKEN, this, orgId);
   }
 
+  /**
+   * The scope of the organization that owns Stripe customer `customerId`, or null when no
+   * organization does. The proof is the global customer pointer, written by this server when it
+   * created the customer. `claimedOrgId` (an organization id a Stripe object carries in its
+   * metadata) is used only when the pointer is missing, and only if that organization's own
+   * billing record names the same customer — an id in a payload alone never makes a scope.
+   *
+   * @example
+   * ```ts
+   * const scope = await store.scopeForStripeCustomer(event.customerId);
+   * if (!scope) return "ignored"; // not one of our customers
+   * ```
+   */
+  async scopeForStripeCustomer(
+    customerId: string,
+    claimedOrgId: string | null = null,
+  ): Promise<OrgScope | null> {
+    if (typeof customerId !== "string" || customerId.length === 0 || customerId.length > 255) {
+      return null;
+    }
+    const pointer = await this.#kv.get<string>(assertKey(globalKeys.stripeCustomer(customerId)));
+    if (typeof pointer.value === "string") return new OrgScope(SCOPE_TOKEN, this, pointer.value);
+    if (typeof claimedOrgId !== "string" || claimedOrgId.length === 0 || claimedOrgId.length > 64) {
+      return null;
+    }
+    const billing = await this.#kv.get<{ stripeCustomerId?: string | null }>(
+      ["org", claimedOrgId, "billing"],
+    );
+    return billing.value?.stripeCustomerId === customerId
+      ? new OrgScope(SCOPE_TOKEN, this, claimedOrgId)
+      : null;
+  }
+
+  /**
+   * The scope of `orgId` for background work this server enqueued itself (`lib/jobs`), or null
+   * when no such organization exists (`org_index`). Queue messages are written only by code that
+   * held a scope, and the queue is not reachable by tenants.
+   */
+  async scopeForJob(orgId: string): Promise<OrgScope | null> {
+    if (typeof orgId !== "string" || orgId.length === 0 || orgId.length > 64) return null;
+    const indexed = await this.#kv.get(assertKey(globalKeys.orgIndex(orgId)));
+    return indexed.versionstamp === null ? null : new OrgScope(SCOPE_TOKEN, this, orgId);
+  }
+
   /** A scope for an organization that is being created now (its id is new). */
   scopeForNewOrg(): OrgScope {
     return new OrgScope(SCOPE_TOKEN, this, newId());

@@ -10,8 +10,9 @@
  * clock-in.
  *
  * An organization has at most {@linkcode MAX_LOCATIONS} locations, so clock-in may look at all
- * of them to find the nearest one. Creations and deletions check and bump the
- * `["locations_rev"]` key, so that limit holds under concurrency.
+ * of them to find the nearest one. Creations, deletions and reactivations check and bump the
+ * `["locations_rev"]` key, so that limit — and the plan's limit on active locations, checked by
+ * the {@linkcode LocationWriteOptions.activeLimit} given by the caller — holds under concurrency.
  *
  * @example
  * ```ts
@@ -30,6 +31,7 @@
 import { DomainError, notFound } from "../errors.ts";
 import { isId, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
+import type { LimitCheck } from "../billing/limits.ts";
 
 /** Smallest geofence radius, meters (a phone's GPS is rarely better than ~10–20 m). */
 export const MIN_RADIUS_METERS = 25;
@@ -161,20 +163,42 @@ export async function allLocations(
   return out;
 }
 
+/** Options of {@linkcode createLocation} and {@linkcode updateLocation}. */
+export interface LocationWriteOptions {
+  /**
+   * Called with the number of active locations a creation (of an active location) or a
+   * reactivation would reach, counted inside the serialized write; throws to refuse (the plan's
+   * limit, `lib/billing/limits.ts`).
+   */
+  activeLimit?: LimitCheck;
+}
+
+/** Counts of the organization's locations: all of them and the active ones. */
+async function countLocations(scope: OrgScope): Promise<{ all: number; active: number }> {
+  let all = 0;
+  let active = 0;
+  for await (const e of scope.store.list<Location>(scope.key("location"))) {
+    all++;
+    if (e.value.active) active++;
+  }
+  return { all, active };
+}
+
 /**
  * Create a location. 409 `location_limit` when the organization already has
- * {@linkcode MAX_LOCATIONS}; 409 `concurrent_change` when locations changed meanwhile.
+ * {@linkcode MAX_LOCATIONS}; 409 `concurrent_change` when locations changed meanwhile; whatever
+ * `options.activeLimit` throws (402 `plan_limit`) when an active location would exceed the plan.
  */
 export async function createLocation(
   scope: OrgScope,
   actorId: string,
   input: LocationInput,
   now: number,
+  options: LocationWriteOptions = {},
 ): Promise<Location> {
   const rev = await scope.get("locations_rev");
-  let count = 0;
-  for await (const _ of scope.store.list(scope.key("location"))) count++;
-  if (count >= MAX_LOCATIONS) {
+  const count = await countLocations(scope);
+  if (count.all >= MAX_LOCATIONS) {
     throw new DomainError(
       "conflict",
       "location_limit",
@@ -195,6 +219,7 @@ export async function createLocation(
     updatedAt: now,
   };
   assertShape(loc);
+  if (loc.active) options.activeLimit?.(count.active + 1);
   const op = scope.store.atomic()
     .check(scope.key("locations_rev"), rev.versionstamp)
     .check(scope.key("location", loc.id), null)
@@ -215,7 +240,8 @@ export async function createLocation(
 
 /**
  * Change any fields of location `id`. A patch that changes nothing writes nothing. `not_found`
- * for unknown ids; 409 `concurrent_change` when the location changed meanwhile.
+ * for unknown ids; 409 `concurrent_change` when the location changed meanwhile; a reactivation
+ * is refused by whatever `options.activeLimit` throws (402 `plan_limit`).
  */
 export async function updateLocation(
   scope: OrgScope,
@@ -223,9 +249,11 @@ export async function updateLocation(
   id: string,
   patch: LocationPatch,
   now: number,
+  options: LocationWriteOptions = {},
 ): Promise<Location> {
   const current = await read(scope, id);
   if (!current) throw notFound("location");
+  const rev = await scope.get("locations_rev");
   const next: Location = { ...current.value };
   for (const k of FIELDS) {
     if (patch[k] === undefined) continue;
@@ -237,9 +265,15 @@ export async function updateLocation(
   if (FIELDS.every((k) => next[k] === current.value[k])) return current.value;
   next.updatedAt = now;
   assertShape(next);
+  const reactivated = next.active && !current.value.active;
+  if (reactivated) options.activeLimit?.((await countLocations(scope)).active + 1);
   const op = scope.store.atomic()
     .check(scope.key("location", id), current.versionstamp)
     .set(scope.key("location", id), next);
+  // A reactivation is serialized with creations and other reactivations (the active count).
+  if (reactivated) {
+    op.check(scope.key("locations_rev"), rev.versionstamp).set(scope.key("locations_rev"), now);
+  }
   addAudit(op, scope, {
     actorId,
     action: "location.update",

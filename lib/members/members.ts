@@ -3,6 +3,11 @@
  * one active admin. Every membership change checks and bumps the organization's member revision
  * key, so concurrent changes are serialized by the store and the rule holds under concurrency.
  *
+ * The plan's limit on active members (every active member counts, with or without a login) is
+ * checked the same way: adding or reactivating a member counts the active members after reading
+ * the revision key and commits only if it did not change, so two concurrent additions cannot
+ * both pass the limit. The day's `activeMembers` usage gauge is written in the same commit.
+ *
  * @module
  */
 
@@ -17,6 +22,8 @@ import {
   type User,
 } from "../identity/users.ts";
 import { addAudit } from "../audit/audit.ts";
+import type { LimitCheck } from "../billing/limits.ts";
+import { setGauge } from "../billing/usage.ts";
 
 /** The three roles, from most to least powerful. */
 export const ROLES = ["admin", "manager", "employee"] as const;
@@ -125,6 +132,20 @@ export async function activeMemberships(scope: OrgScope): Promise<Membership[]> 
   return out;
 }
 
+/** Options of {@linkcode addMember} and {@linkcode updateMember}. */
+export interface MemberWriteOptions {
+  /**
+   * Called with the number of active members an addition or reactivation would reach, counted
+   * inside the serialized write; throws to refuse (the plan's limit, `lib/billing/limits.ts`).
+   */
+  activeLimit?: LimitCheck;
+}
+
+/** The number of active members (one scan of the memberships). */
+export async function countActiveMembers(scope: OrgScope): Promise<number> {
+  return (await activeMemberships(scope)).length;
+}
+
 /** Input of {@linkcode addMember}. */
 export interface AddMemberInput {
   name: string;
@@ -142,6 +163,7 @@ export async function addMember(
   actorId: string,
   input: AddMemberInput,
   now: number,
+  options: MemberWriteOptions = {},
 ): Promise<MemberView> {
   const store = scope.store;
   const email = input.email ?? null;
@@ -165,10 +187,13 @@ export async function addMember(
     updatedAt: now,
   };
   const rev = await scope.get("members_rev");
+  const active = await countActiveMembers(scope);
+  options.activeLimit?.(active + 1);
   const op = store.atomic().check(scope.key("members_rev"), rev.versionstamp)
     .set(scope.key("members_rev"), now);
   if (!existing) addUserCreation(op, user);
   addMembershipCreation(op, scope, membership);
+  setGauge(op, scope, "activeMembers", active + 1, now);
   const view = viewMember(membership, user);
   addAudit(op, scope, {
     actorId,
@@ -196,6 +221,7 @@ export async function updateMember(
   userId: string,
   patch: MemberPatch,
   now: number,
+  options: MemberWriteOptions = {},
 ): Promise<MemberView> {
   const current = await getMembership(scope, userId);
   const user = current ? await getUser(scope.store, userId) : null;
@@ -218,8 +244,11 @@ export async function updateMember(
   }
   const wasAdmin = current.value.active && current.value.role === "admin";
   const staysAdmin = next.active && next.role === "admin";
+  const activeChanged = next.active !== current.value.active;
+  const actives = (wasAdmin && !staysAdmin) || activeChanged ? await activeMemberships(scope) : [];
+  if (activeChanged && next.active) options.activeLimit?.(actives.length + 1);
   if (wasAdmin && !staysAdmin) {
-    const admins = (await activeMemberships(scope)).filter((m) => m.role === "admin");
+    const admins = actives.filter((m) => m.role === "admin");
     if (admins.length <= 1) {
       throw new DomainError(
         "conflict",
@@ -233,6 +262,9 @@ export async function updateMember(
     .check(scope.key("member", userId), current.versionstamp)
     .set(scope.key("members_rev"), now)
     .set(scope.key("member", userId), next);
+  if (activeChanged) {
+    setGauge(op, scope, "activeMembers", actives.length + (next.active ? 1 : -1), now);
+  }
   addAudit(op, scope, {
     actorId,
     action: "member.update",

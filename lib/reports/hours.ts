@@ -108,6 +108,27 @@ export interface HoursQuery {
   settings?: Settings;
   /** The clock: running entries count up to it. */
   now: number;
+  /**
+   * False when the plan's `overtimeRules` feature is off: pay is computed with the overtime
+   * preset `none` whatever the settings say (default true).
+   */
+  overtimeRules?: boolean;
+}
+
+/** Options of the pay engine that come from the organization's plan. */
+export interface PayOptions {
+  /** False when the plan's `overtimeRules` feature is off (default true). */
+  overtimeRules?: boolean;
+}
+
+/**
+ * The settings the pay engine applies: `settings`, with the overtime preset `none` when
+ * `overtimeRules` is false.
+ */
+export function payRules(settings: Settings, overtimeRules = true): Settings {
+  return overtimeRules || settings.overtime.preset === "none"
+    ? settings
+    : { ...settings, overtime: { preset: "none" } };
 }
 
 /** Throw `invalid_range` unless `from ≤ to` and the range lasts at most 366 days. */
@@ -231,7 +252,7 @@ async function allMemberships(scope: OrgScope): Promise<Membership[]> {
  */
 export async function hoursReport(scope: OrgScope, q: HoursQuery): Promise<HoursReport> {
   assertReportRange(q.from, q.to);
-  const settings = q.settings ?? (await getSettings(scope)).settings;
+  const settings = payRules(q.settings ?? (await getSettings(scope)).settings, q.overtimeRules);
   const ctx = hoursContext(settings, q.from, q.to);
   let members: Membership[];
   if (q.members) {

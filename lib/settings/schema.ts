@@ -7,6 +7,7 @@
  */
 
 import { z } from "zod";
+import { FEATURES } from "../billing/plans.ts";
 
 /** Weekdays by ISO number (1 = Monday … 7 = Sunday). */
 export const WEEKDAYS = [
@@ -167,6 +168,12 @@ export const settingsSchema = z.strictObject({
   pto: z.strictObject({
     types: z.array(ptoTypeSchema).max(20).refine(uniqueIds, "PTO type ids must be unique"),
   }),
+  /**
+   * Plan features an admin switched off for this organization (a feature is on when the plan
+   * includes it and it is not listed here; see `lib/billing/entitlements.ts`).
+   */
+  disabledFeatures: z.array(z.enum(FEATURES)).max(FEATURES.length)
+    .refine((f) => new Set(f).size === f.length, "list each feature once"),
 });
 /** Every organization setting. */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -188,6 +195,7 @@ export function defaultSettings(timeZone: string): Settings {
     },
     requireLocation: false,
     employeesCanEditOwnEntries: false,
+    disabledFeatures: [],
     pto: {
       types: [
         {

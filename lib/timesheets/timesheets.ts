@@ -50,7 +50,7 @@ import { getSettings } from "../settings/repository.ts";
 import type { Settings } from "../settings/schema.ts";
 import { type Period, periodContaining } from "../time/periods.ts";
 import { parseLocalDate, startOfLocalDay } from "../time/week.ts";
-import { type HoursDay, hoursReport, type HoursTotals } from "../reports/hours.ts";
+import { type HoursDay, hoursReport, type HoursTotals, type PayOptions } from "../reports/hours.ts";
 
 /** Where a timesheet stands. */
 export type TimesheetStatus = "open" | "submitted" | "approved" | "rejected";
@@ -225,7 +225,7 @@ function totalsOfRow(r: HoursTotals): HoursTotals {
  */
 export async function listTimesheets(
   scope: OrgScope,
-  q: { date: Temporal.PlainDate; userId?: string | null; now: number },
+  q: { date: Temporal.PlainDate; userId?: string | null; now: number } & PayOptions,
 ): Promise<{ period: Period; data: TimesheetSummary[] }> {
   const { settings } = await getSettings(scope);
   const period = periodOf(settings, q.date);
@@ -253,6 +253,7 @@ export async function listTimesheets(
     members,
     settings,
     now: q.now,
+    overtimeRules: q.overtimeRules,
   });
   const data = report.members.map((row) => {
     const record = stored.get(row.userId) ?? virtualRecord(row.userId, period);
@@ -261,11 +262,15 @@ export async function listTimesheets(
   return { period, data };
 }
 
-/** One timesheet with its days and entries, or `not_found`. */
+/**
+ * One timesheet with its days and entries, or `not_found`. `options.overtimeRules` false
+ * computes live totals without overtime (the plan's feature is off).
+ */
 export async function getTimesheet(
   scope: OrgScope,
   id: string,
   now: number,
+  options: PayOptions = {},
 ): Promise<TimesheetDetail> {
   const { record, membership, settings } = await load(scope, id);
   const from = Temporal.PlainDate.from(record.periodStart);
@@ -277,6 +282,7 @@ export async function getTimesheet(
     settings,
     withDays: true,
     now,
+    overtimeRules: options.overtimeRules,
   });
   const row = report.members[0];
   const { startMs, endMs } = periodInstants(record, settings.timeZone);
@@ -357,16 +363,18 @@ export async function actOnTimesheet(
   action: TimesheetAction,
   reason: string | null,
   now: number,
+  options: PayOptions = {},
 ): Promise<TimesheetDetail> {
-  await transitionTimesheet(scope, actor, id, action, reason, now);
-  return await getTimesheet(scope, id, now);
+  await transitionTimesheet(scope, actor, id, action, reason, now, options);
+  return await getTimesheet(scope, id, now, options);
 }
 
 /**
  * Take `action` on timesheet `id` as `actor`; returns the stored record. `reason` is required to
  * reject (and kept in the audit record of any action). Throws `not_found`, `forbidden`, 409
  * `invalid_transition` (with the current status), 409 `entry_running` (approving a period with a
- * running entry) or 409 `concurrent_change`.
+ * running entry) or 409 `concurrent_change`. Approval freezes totals computed with
+ * `options.overtimeRules` (false: without overtime, the plan's feature is off).
  */
 export async function transitionTimesheet(
   scope: OrgScope,
@@ -375,6 +383,7 @@ export async function transitionTimesheet(
   action: TimesheetAction,
   reason: string | null,
   now: number,
+  options: PayOptions = {},
 ): Promise<TimesheetRecord> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { record, versionstamp, membership, settings } = await load(scope, id);
@@ -436,6 +445,7 @@ export async function transitionTimesheet(
         members: [membership],
         settings,
         now,
+        overtimeRules: options.overtimeRules,
       });
       next.approvedTotals = totalsOfRow(report.members[0]);
       next.lock = { startMs, endMs };

@@ -11,6 +11,8 @@ import { idempotent } from "../middleware/idempotency.ts";
 import { breakStartBody, clockInBody, clockOutBody, geoOf } from "./schemas.ts";
 import { getSettings, requireBreakType } from "../../lib/settings/repository.ts";
 import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
+import { effectiveSettings } from "../../lib/billing/gates.ts";
+import { entitlements } from "../middleware/plan.ts";
 import {
   clockIn,
   clockOut,
@@ -43,7 +45,9 @@ export const clockApi = new Hono<AppEnv>()
     const body = await readJson(c, clockInBody);
     const { scope } = c.get("org");
     const { settings } = await getSettings(scope);
-    const place = await resolveClockInLocation(scope, settings, body);
+    // Without the plan's geofencing, `requireLocation` is not applied.
+    const rules = effectiveSettings(settings, await entitlements(c));
+    const place = await resolveClockInLocation(scope, rules, body);
     const now = c.get("deps").now();
     const entry = await clockIn(scope, puncher(c), {
       note: body.note ?? null,

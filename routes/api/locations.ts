@@ -10,6 +10,10 @@
  * | `PATCH …/locations/{id}` | admin | {@linkcode locationPatch} |
  * | `DELETE …/locations/{id}` | admin | (hard delete; entries keep the id) |
  *
+ * Changes need the plan's `geofencing` feature (403 `feature_not_in_plan` / `feature_disabled`);
+ * reading never does. Creating an active location or reactivating one beyond the plan's
+ * `locations` limit answers 402 `plan_limit`.
+ *
  * @module
  */
 
@@ -19,6 +23,7 @@ import type { AppEnv } from "../context.ts";
 import { readJson, readQuery } from "../middleware/body.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
+import { limitFor, requireFeature } from "../middleware/plan.ts";
 import { pageQuery, timeZone } from "./schemas.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import {
@@ -71,20 +76,21 @@ export const locationsApi = new Hono<AppEnv>()
     });
     return c.json({ data: page.data.map(viewLocation), nextCursor: page.nextCursor });
   })
-  .post("/", requireRole("admin"), idempotent(), async (c) => {
+  .post("/", requireFeature("geofencing"), requireRole("admin"), idempotent(), async (c) => {
     const body = await readJson(c, locationBody);
     const loc = await createLocation(
       c.get("org").scope,
       c.get("user")!.id,
       body,
       c.get("deps").now(),
+      { activeLimit: await limitFor(c, "locations") },
     );
     return c.json(viewLocation(loc), 201);
   })
   .get("/:id", async (c) => {
     return c.json(viewLocation(await getLocation(c.get("org").scope, c.req.param("id"))));
   })
-  .patch("/:id", requireRole("admin"), async (c) => {
+  .patch("/:id", requireFeature("geofencing"), requireRole("admin"), async (c) => {
     const body = await readJson(c, locationPatch);
     const loc = await updateLocation(
       c.get("org").scope,
@@ -92,10 +98,11 @@ export const locationsApi = new Hono<AppEnv>()
       c.req.param("id"),
       body,
       c.get("deps").now(),
+      { activeLimit: await limitFor(c, "locations") },
     );
     return c.json(viewLocation(loc));
   })
-  .delete("/:id", requireRole("admin"), async (c) => {
+  .delete("/:id", requireFeature("geofencing"), requireRole("admin"), async (c) => {
     await deleteLocation(
       c.get("org").scope,
       c.get("user")!.id,

@@ -13,6 +13,8 @@ import { memberBody, memberPatch, pageQuery } from "./schemas.ts";
 import { addMember, getMember, listMembers, updateMember } from "../../lib/members/members.ts";
 import { hashPassword } from "../../lib/identity/password.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
+import { limitFor } from "../middleware/plan.ts";
+import { onMembersChanged } from "../../lib/billing/seats.ts";
 
 /** Routes mounted at `/api/v1/orgs/:orgId/members` (after `requireOrg`). */
 export const membersApi = new Hono<AppEnv>()
@@ -31,12 +33,19 @@ export const membersApi = new Hono<AppEnv>()
     const passwordHash = body.password
       ? await hashPassword(body.password, deps.passwordIterations)
       : null;
-    const member = await addMember(c.get("org").scope, c.get("user")!.id, {
-      name: body.name,
-      email: body.email ?? null,
-      passwordHash,
-      role: body.role,
-    }, deps.now());
+    const member = await addMember(
+      c.get("org").scope,
+      c.get("user")!.id,
+      {
+        name: body.name,
+        email: body.email ?? null,
+        passwordHash,
+        role: body.role,
+      },
+      deps.now(),
+      { activeLimit: await limitFor(c, "activeMembers") },
+    );
+    await onMembersChanged(deps, c.get("org").scope);
     return c.json(member, 201);
   })
   .get("/:userId", async (c) => {
@@ -55,6 +64,8 @@ export const membersApi = new Hono<AppEnv>()
       c.req.param("userId"),
       body,
       c.get("deps").now(),
+      { activeLimit: await limitFor(c, "activeMembers") },
     );
+    if (body.active !== undefined) await onMembersChanged(c.get("deps"), c.get("org").scope);
     return c.json(member);
   });

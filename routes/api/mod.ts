@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { requireOrg, requireUser } from "../middleware/auth.ts";
+import { meterApiRequests } from "../middleware/usage.ts";
 import { identityApi } from "./identity.ts";
 import { membersApi } from "./members.ts";
 import { clockApi } from "./clock.ts";
@@ -16,11 +17,13 @@ import { timesheetsApi } from "./timesheets.ts";
 import { reportsApi } from "./reports.ts";
 import { ptoApi } from "./pto.ts";
 import { locationsApi } from "./locations.ts";
+import { billingApi } from "./billing.ts";
+import { billingStatusApi } from "./billing_status.ts";
 
 /** Every `/api/v1` route. */
 export const apiV1 = new Hono<AppEnv>()
   .route("/", identityApi)
-  .use("/orgs/:orgId/*", requireUser(), requireOrg())
+  .use("/orgs/:orgId/*", requireUser(), requireOrg(), meterApiRequests())
   .get("/orgs/:orgId", (c) => {
     const { org, membership } = c.get("org");
     return c.json({
@@ -38,4 +41,6 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/timesheets", timesheetsApi)
   .route("/orgs/:orgId/reports", reportsApi)
   .route("/orgs/:orgId/pto", ptoApi)
-  .route("/orgs/:orgId/locations", locationsApi);
+  .route("/orgs/:orgId/locations", locationsApi)
+  .route("/orgs/:orgId/billing", billingApi)
+  .route("/orgs/:orgId/billing", billingStatusApi);

@@ -1,7 +1,8 @@
 /**
  * Time off under `/api/v1/orgs/:orgId/pto`: types, balances and ledgers, adjustments, requests
  * with their decisions, and the team calendar. Employees act on themselves only: another
- * member's id in a filter answers 403, another member's request 404.
+ * member's id in a filter answers 403, another member's request 404. Every route needs the
+ * plan's `pto` feature (403 `feature_not_in_plan` / `feature_disabled`).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { readJson, readQuery } from "../middleware/body.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
+import { requireFeature } from "../middleware/plan.ts";
 import { id, localDate, note, paging, reason } from "./schemas.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
@@ -122,6 +124,7 @@ function viewBalance(b: TypeBalance) {
 
 /** Routes mounted at `/api/v1/orgs/:orgId/pto` (after `requireOrg`). */
 export const ptoApi = new Hono<AppEnv>()
+  .use("*", requireFeature("pto"))
   .get("/types", async (c) => {
     const { settings } = await getSettings(c.get("org").scope);
     return c.json({ data: settings.pto.types });

@@ -1,6 +1,8 @@
 /**
  * Reports: hours per member over local dates, with regular, overtime, double-time and PTO
  * seconds and gross pay. Managers and admins see everyone; employees may ask for themselves.
+ * Needs the plan's `customReports` (403 `feature_not_in_plan` / `feature_disabled`); without
+ * `overtimeRules`, hours are reported with the overtime preset `none`.
  *
  * @module
  */
@@ -10,6 +12,8 @@ import { z } from "zod";
 import type { AppEnv } from "../context.ts";
 import { readQuery } from "../middleware/body.ts";
 import { id, localDate } from "./schemas.ts";
+import { entitlements, requireFeature } from "../middleware/plan.ts";
+import { enabled } from "../../lib/billing/entitlements.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { isManager } from "../../lib/members/members.ts";
 import { parseLocalDate } from "../../lib/time/week.ts";
@@ -35,6 +39,7 @@ export const hoursQuery = z.strictObject({ from: localDate, to: localDate, userI
 
 /** Routes mounted at `/api/v1/orgs/:orgId/reports` (after `requireOrg`). */
 export const reportsApi = new Hono<AppEnv>()
+  .use("*", requireFeature("customReports"))
   .get("/hours", async (c) => {
     const q = readQuery(c, hoursQuery);
     const { scope, membership } = c.get("org");
@@ -50,6 +55,7 @@ export const reportsApi = new Hono<AppEnv>()
       to: Temporal.PlainDate.from(q.to),
       userIds: q.userId ? [q.userId] : null,
       now: c.get("deps").now(),
+      overtimeRules: enabled(await entitlements(c), "overtimeRules"),
     });
     return c.json({ data: report.members.map(hoursRow) });
   });

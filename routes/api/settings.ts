@@ -1,6 +1,8 @@
 /**
  * Organization settings: every member may read them (they decide how time is counted); only
- * admins change them.
+ * admins change them. Changing `overtime` needs the plan's `overtimeRules`, turning
+ * `requireLocation` on needs `geofencing` (403 `feature_not_in_plan` / `feature_disabled`);
+ * `disabledFeatures` switches plan features off for the organization.
  *
  * @module
  */
@@ -11,6 +13,8 @@ import { readJson } from "../middleware/body.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
 import { getSettings, updateSettings } from "../../lib/settings/repository.ts";
+import { assertSettingsChangeAllowed } from "../../lib/billing/gates.ts";
+import { entitlements } from "../middleware/plan.ts";
 
 /** Routes mounted at `/api/v1/orgs/:orgId/settings` (after `requireOrg`). */
 export const settingsApi = new Hono<AppEnv>()
@@ -20,6 +24,8 @@ export const settingsApi = new Hono<AppEnv>()
   })
   .patch("/", requireRole("admin"), async (c) => {
     const { version: expected, ...patch } = await readJson(c, settingsPatchSchema);
+    const { settings: current } = await getSettings(c.get("org").scope);
+    assertSettingsChangeAllowed(await entitlements(c), current, patch);
     const { version, settings } = await updateSettings(
       c.get("org").scope,
       c.get("user")!.id,

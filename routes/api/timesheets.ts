@@ -1,6 +1,8 @@
 /**
  * Timesheets: the pay period's timesheets (employees: their own), one timesheet with its days
- * and entries, its history, and the workflow (submit, approve, reject, reopen).
+ * and entries, its history, and the workflow (submit, approve, reject, reopen). The workflow needs
+ * the plan's `timesheetApproval` (403 `feature_not_in_plan` / `feature_disabled`); reading never
+ * does. Without `overtimeRules`, totals are computed with the overtime preset `none`.
  *
  * @module
  */
@@ -10,6 +12,8 @@ import { z } from "zod";
 import type { AppContext, AppEnv } from "../context.ts";
 import { readJson, readQuery } from "../middleware/body.ts";
 import { id, localDate, paging, reason } from "./schemas.ts";
+import { entitlements, requireFeature } from "../middleware/plan.ts";
+import { enabled } from "../../lib/billing/entitlements.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { isManager } from "../../lib/members/members.ts";
@@ -39,6 +43,11 @@ async function visibleOwner(c: AppContext): Promise<string> {
   return owner;
 }
 
+/** The pay options of the request's plan. */
+async function payOptions(c: AppContext) {
+  return { overtimeRules: enabled(await entitlements(c), "overtimeRules") };
+}
+
 function transition(action: TimesheetAction) {
   return async (c: AppContext) => {
     await visibleOwner(c);
@@ -51,6 +60,7 @@ function transition(action: TimesheetAction) {
       action,
       body.reason ?? null,
       c.get("deps").now(),
+      await payOptions(c),
     );
     return c.json(sheet);
   };
@@ -76,13 +86,21 @@ export const timesheetsApi = new Hono<AppEnv>()
       date: Temporal.PlainDate.from(q.date),
       userId,
       now: c.get("deps").now(),
+      ...await payOptions(c),
     });
     return c.json({ data });
   })
   .get("/:timesheetId", async (c) => {
     await visibleOwner(c);
     const { scope } = c.get("org");
-    return c.json(await getTimesheet(scope, c.req.param("timesheetId"), c.get("deps").now()));
+    return c.json(
+      await getTimesheet(
+        scope,
+        c.req.param("timesheetId"),
+        c.get("deps").now(),
+        await payOptions(c),
+      ),
+    );
   })
   .get("/:timesheetId/history", async (c) => {
     await visibleOwner(c);
@@ -94,7 +112,7 @@ export const timesheetsApi = new Hono<AppEnv>()
       }),
     );
   })
-  .post("/:timesheetId/submit", transition("submit"))
-  .post("/:timesheetId/approve", transition("approve"))
-  .post("/:timesheetId/reject", transition("reject"))
-  .post("/:timesheetId/reopen", transition("reopen"));
+  .post("/:timesheetId/submit", requireFeature("timesheetApproval"), transition("submit"))
+  .post("/:timesheetId/approve", requireFeature("timesheetApproval"), transition("approve"))
+  .post("/:timesheetId/reject", requireFeature("timesheetApproval"), transition("reject"))
+  .post("/:timesheetId/reopen", requireFeature("timesheetApproval"), transition("reopen"));

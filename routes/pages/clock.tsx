@@ -6,6 +6,8 @@
  * it posts the picked `locationId` and, when a script filled them in, `latitude`, `longitude`
  * and `accuracy`. A plain form cannot read the device's position, so when the organization
  * requires a location the form's clock-in is refused with `location_required` and says so.
+ * Without the plan's `geofencing`, `requireLocation` is not applied and the island hides the
+ * location picker (`useFeature("geofencing")`).
  *
  * @module
  */
@@ -18,6 +20,8 @@ import { DomainError } from "../../lib/errors.ts";
 import { getSettings } from "../../lib/settings/repository.ts";
 import { allLocations } from "../../lib/locations/repository.ts";
 import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
+import { effectiveSettings } from "../../lib/billing/gates.ts";
+import { entitlements } from "../middleware/plan.ts";
 import {
   clockIn,
   clockOut,
@@ -84,10 +88,12 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
   const now = c.get("deps").now();
   const { state, entry } = await clockStatus(scope, membership.userId);
   const today = await todayTotals(scope, membership.userId, org.timeZone, now, entry?.id ?? null);
-  const [{ settings }, locations] = await Promise.all([
+  const [{ settings: stored }, locations, ent] = await Promise.all([
     getSettings(scope),
     allLocations(scope, { activeOnly: true }),
+    entitlements(c),
   ]);
+  const settings = effectiveSettings(stored, ent);
   return renderPage(
     c,
     <ClockPage
@@ -114,6 +120,7 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
           radiusMeters,
         })),
         pickedLocationId: failure?.values.locationId ?? "",
+        enabledFeatures: ent.features,
       }}
     />,
     failure?.status,
@@ -131,7 +138,10 @@ export const clockPages = new Hono<AppEnv>()
       const { scope, org } = c.get("org");
       const p = puncher(c);
       if (action === "in") {
-        const { settings } = await getSettings(scope);
+        const settings = effectiveSettings(
+          (await getSettings(scope)).settings,
+          await entitlements(c),
+        );
         const place = await resolveClockInLocation(scope, settings, form).catch(explainForForm);
         await clockIn(scope, p, place, c.get("deps").now());
       } else if (action === "break_start") await startBreak(scope, p, c.get("deps").now());

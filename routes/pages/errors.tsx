@@ -14,13 +14,30 @@ import { DomainError } from "../../lib/errors.ts";
 import { StatusPage } from "../../components/StatusPage.tsx";
 import { layoutOrg, renderPage } from "./render.tsx";
 
+/** Codes of refusals by the organization's plan (see `lib/billing/gates.ts`, `limits.ts`). */
+const PLAN_CODES = new Set(["feature_not_in_plan", "feature_disabled", "plan_limit"]);
+
 /** Render the failure page for `status`. */
-export function statusPage(c: AppContext, status: ContentfulStatusCode, message?: string) {
+export function statusPage(
+  c: AppContext,
+  status: ContentfulStatusCode,
+  message?: string,
+  code?: string,
+) {
   // A 404 must not reveal the organization the id belongs to; show it only when resolved.
   const org = layoutOrg(c);
+  const plan = code && PLAN_CODES.has(code) && message
+    ? { message, billingHref: org?.role === "admin" ? `/o/${org.id}/billing` : null }
+    : undefined;
   return renderPage(
     c,
-    <StatusPage status={status} message={message} userName={c.get("user")?.name} org={org} />,
+    <StatusPage
+      status={status}
+      message={message}
+      userName={c.get("user")?.name}
+      org={org}
+      plan={plan}
+    />,
     status,
   );
 }
@@ -29,7 +46,7 @@ export function statusPage(c: AppContext, status: ContentfulStatusCode, message?
 export function onPageError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof DomainError) {
     if (err.kind === "unauthenticated") return c.redirect("/signin", 303);
-    return statusPage(c, statusOf(err), err.message);
+    return statusPage(c, statusOf(err), err.message, err.code);
   }
   if (err instanceof HTTPException && err.status < 500) {
     return statusPage(c, err.status as ContentfulStatusCode);

@@ -1,7 +1,8 @@
 /**
  * `/o/:orgId/locations` for admins: list, add, edit, deactivate or reactivate, delete job
  * locations. Every form posts to the same path with an `intent` (`add`, `edit`, `active`,
- * `delete`); ids of other organizations are not found (404 page).
+ * `delete`); ids of other organizations are not found (404 page). Needs the plan's `geofencing`;
+ * adding or reactivating beyond the plan's `locations` limit is refused (402 `plan_limit`).
  *
  * @module
  */
@@ -27,6 +28,7 @@ import {
 import { type LocationFormState, LocationsPage } from "../../components/views/locations.tsx";
 import { fieldError, formFailure, nameField, readForm } from "./forms.ts";
 import { withRole } from "./guards.ts";
+import { limitFor, requireFeature } from "../middleware/plan.ts";
 import { chrome, renderPage } from "./render.tsx";
 
 /** Success messages of this page (`?ok=`), looked up, never reflected. */
@@ -100,7 +102,7 @@ async function locationsPage(
 
 /** The locations page (mounted under `/o/:orgId`). */
 export const locationPages = new Hono<AppEnv>()
-  .use("/locations", withRole("admin"))
+  .use("/locations", withRole("admin"), requireFeature("geofencing"))
   .get("/locations", (c) => locationsPage(c))
   .post("/locations", async (c) => {
     const values = await readForm(c);
@@ -110,9 +112,16 @@ export const locationPages = new Hono<AppEnv>()
     const intent = (["add", "edit", "active", "delete"] as const)
       .find((i) => i === values.intent);
     const done = (code: keyof typeof FLASH) => c.redirect(`/o/${org.id}/locations?ok=${code}`, 303);
+    const limit = { activeLimit: await limitFor(c, "locations") };
     try {
       if (intent === "add") {
-        await createLocation(scope, self, validate(locationForm, splitPastedPair(values)), now);
+        await createLocation(
+          scope,
+          self,
+          validate(locationForm, splitPastedPair(values)),
+          now,
+          limit,
+        );
         return done("location_added");
       }
       if (intent === undefined) throw fieldError("intent", "Choose what to do");
@@ -125,11 +134,19 @@ export const locationPages = new Hono<AppEnv>()
           locationId,
           { ...input, active: "active" in values },
           now,
+          limit,
         );
         return done("location_updated");
       }
       if (intent === "active") {
-        await updateLocation(scope, self, locationId, { active: values.active === "true" }, now);
+        await updateLocation(
+          scope,
+          self,
+          locationId,
+          { active: values.active === "true" },
+          now,
+          limit,
+        );
         return done("location_updated");
       }
       await deleteLocation(scope, self, locationId, now);

@@ -13,9 +13,11 @@ import { DomainError } from "../../lib/errors.ts";
 import { hashPassword } from "../../lib/identity/password.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { addMember, listMembers, updateMember } from "../../lib/members/members.ts";
+import { onMembersChanged } from "../../lib/billing/seats.ts";
 import { type MemberFormState, MembersPage } from "../../components/views/members.tsx";
 import { formFailure, memberForm, readForm, roleField } from "./forms.ts";
 import { withRole } from "./guards.ts";
+import { limitFor } from "../middleware/plan.ts";
 import { chrome, renderPage } from "./render.tsx";
 
 const changeForm = z.discriminatedUnion("intent", [
@@ -60,12 +62,18 @@ export const memberPages = new Hono<AppEnv>()
         const passwordHash = input.password
           ? await hashPassword(input.password, deps.passwordIterations)
           : null;
-        await addMember(scope, self, { ...input, passwordHash }, deps.now());
+        await addMember(scope, self, { ...input, passwordHash }, deps.now(), {
+          activeLimit: await limitFor(c, "activeMembers"),
+        });
+        await onMembersChanged(deps, scope);
         return c.redirect(`/o/${org.id}/members?ok=member_added`, 303);
       }
       const change = validate(changeForm, values);
       const patch = change.intent === "role" ? { role: change.role } : { active: change.active };
-      const after = await updateMember(scope, self, change.userId, patch, deps.now());
+      const after = await updateMember(scope, self, change.userId, patch, deps.now(), {
+        activeLimit: await limitFor(c, "activeMembers"),
+      });
+      if (change.intent === "active") await onMembersChanged(deps, scope);
       if (after.id === self && (!after.active || after.role !== "admin")) {
         // The admin changed their own access: the members page is no longer theirs.
         return c.redirect(after.active ? `/o/${org.id}/clock?ok=member_updated` : "/app", 303);

@@ -14,6 +14,13 @@
  * | `GET/POST /o/:orgId/timesheets` | members (own); managers, admins (`?userId=`) |
  * | `GET/POST /o/:orgId/timesheets/review` | managers, admins |
  * | `GET /o/:orgId/reports/hours` | managers, admins |
+ * | `GET /o/:orgId/billing` | admins |
+ * | `GET /pricing` | everyone |
+ * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
+ *
+ * Pages of an organization compute its entitlements first (`loadEntitlements`): the navigation
+ * hides features that are off, admins see the subscription notice, and pages of a feature that
+ * is off answer 403 (`feature_not_in_plan` / `feature_disabled`).
  *
  * @module
  */
@@ -30,7 +37,11 @@ import { timesheetPages } from "./timesheets.tsx";
 import { reportPages } from "./reports.tsx";
 import { ptoPages } from "./pto.tsx";
 import { settingsPages } from "./settings.tsx";
+import { billingPages } from "./billing.tsx";
+import { pricingPages } from "./pricing.tsx";
+import { opsPages } from "./ops.tsx";
 import { orgMember, signedIn } from "./guards.ts";
+import { loadEntitlements } from "../middleware/plan.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 
 const orgScoped = new Hono<AppEnv>()
@@ -42,7 +53,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", timesheetPages)
   .route("/", reportPages)
   .route("/", ptoPages)
-  .route("/", settingsPages);
+  .route("/", settingsPages)
+  .route("/", billingPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */
@@ -50,8 +62,10 @@ export const pages = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(c.get("user") ? "/app" : "/signin"))
   .route("/", authPages)
   .route("/", orgPages)
-  .use("/o/:orgId", signedIn(), orgMember())
-  .use("/o/:orgId/*", signedIn(), orgMember())
+  .route("/", pricingPages)
+  .route("/", opsPages)
+  .use("/o/:orgId", signedIn(), orgMember(), loadEntitlements())
+  .use("/o/:orgId/*", signedIn(), orgMember(), loadEntitlements())
   .route("/o/:orgId", orgScoped)
   // Unknown pages under the app's own prefixes answer with an HTML page, not the API's JSON.
   .get("/o/*", (c) => statusPage(c, 404))

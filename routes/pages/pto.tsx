@@ -28,6 +28,7 @@ import { memberBalances, type TypeBalance } from "../../lib/pto/balance.ts";
 import { teamCalendar } from "../../lib/pto/calendar.ts";
 import type { PtoRequest } from "../../lib/pto/model.ts";
 import { listRequests } from "../../lib/pto/repository.ts";
+import { requireFeature } from "../middleware/plan.ts";
 import {
   type Actor,
   addAdjustment,
@@ -346,6 +347,8 @@ function failureState(err: unknown, values: Record<string, string>) {
 
 /** The time-off pages (mounted under `/o/:orgId`). */
 export const ptoPages = new Hono<AppEnv>()
+  .use("/pto", requireFeature("pto"))
+  .use("/pto/*", requireFeature("pto"))
   .get("/pto", (c) => ptoPage(c))
   .post("/pto", async (c) => {
     const values = await readForm(c);

@@ -1,7 +1,8 @@
 /**
  * `GET /o/:orgId/reports/hours?from=&to=[&userId=]` (managers and admins): the hours report with
  * a per-day breakdown per member explaining every overtime second. Without dates it shows the
- * current pay period.
+ * current pay period. Needs the plan's `customReports`; without `overtimeRules` the report has
+ * no overtime (preset `none`).
  *
  * @module
  */
@@ -21,6 +22,8 @@ import { isId } from "../../lib/kv/mod.ts";
 import { HoursReportPage } from "../../components/views/report.tsx";
 import type { FormError } from "../../components/forms.tsx";
 import { withRole } from "./guards.ts";
+import { entitlements, requireFeature } from "../middleware/plan.ts";
+import { effectiveSettings } from "../../lib/billing/gates.ts";
 import { chrome, renderPage } from "./render.tsx";
 
 /** How the overtime preset reads in the page's header. */
@@ -39,11 +42,11 @@ function presetLabel(o: OvertimeSettings): string {
 
 /** Routes under `/o/:orgId` (after the org guards). */
 export const reportPages = new Hono<AppEnv>()
-  .use("/reports/*", withRole("admin", "manager"))
+  .use("/reports/*", withRole("admin", "manager"), requireFeature("customReports"))
   .get("/reports/hours", async (c) => {
     const { scope } = c.get("org");
     const now = c.get("deps").now();
-    const { settings } = await getSettings(scope);
+    const settings = effectiveSettings((await getSettings(scope)).settings, await entitlements(c));
     const today = localDateOf(now, settings.timeZone);
     const current = periodOf(settings, today);
     const fromText = c.req.query("from") || current.start.toString();

@@ -6,6 +6,10 @@
  * overwritten; any refusal shows the posted values again with the messages next to their fields,
  * and changes nothing.
  *
+ * Its "Features" section switches the plan's features off and on (`disabledFeatures`); sections
+ * of features that are off are not shown, and changing their settings is refused as by the API
+ * (`assertSettingsChangeAllowed`).
+ *
  * This module also mounts the admins' locations page (`./locations.tsx`).
  *
  * @module
@@ -29,6 +33,9 @@ import { withRole } from "./guards.ts";
 import { chrome, renderPage } from "./render.tsx";
 import { statusOf } from "../middleware/errors.ts";
 import { locationPages } from "./locations.tsx";
+import { entitlements } from "../middleware/plan.ts";
+import { assertSettingsChangeAllowed } from "../../lib/billing/gates.ts";
+import { cheapestPlanWith, FEATURE_LABELS, FEATURES, PLANS } from "../../lib/billing/plans.ts";
 
 /** Success messages of this page (`?ok=`), looked up, never reflected. */
 const FLASH: Record<string, string> = { settings_saved: "Settings saved." };
@@ -42,11 +49,22 @@ interface Failure {
 
 async function settingsPage(c: AppContext, failure?: Failure) {
   const { scope } = c.get("org");
-  const [{ version, settings }, active] = await Promise.all([
+  const [{ version, settings }, active, ent] = await Promise.all([
     getSettings(scope),
     allLocations(scope, { activeOnly: true }),
+    entitlements(c),
   ]);
   const base = chrome(c, "settings");
+  const plan = PLANS[ent.plan];
+  const features = FEATURES.map((id) => {
+    const upgradeTo = cheapestPlanWith(id);
+    return {
+      id,
+      label: FEATURE_LABELS[id],
+      inPlan: plan.features.includes(id),
+      upgradeTo: upgradeTo ? PLANS[upgradeTo].name : null,
+    };
+  });
   return renderPage(
     c,
     <SettingsPage
@@ -56,6 +74,9 @@ async function settingsPage(c: AppContext, failure?: Failure) {
       error={failure?.error}
       conflict={failure?.conflict}
       activeLocations={active.length}
+      features={features}
+      enabledFeatures={ent.features}
+      planName={plan.name}
     />,
     failure?.status,
   );
@@ -87,6 +108,8 @@ export const settingsPages = new Hono<AppEnv>()
       );
     }
     try {
+      const { settings: current } = await getSettings(scope);
+      assertSettingsChangeAllowed(await entitlements(c), current, read.settings);
       await updateSettings(
         scope,
         c.get("user")!.id,

@@ -11,6 +11,9 @@
  * may correct that member's entries. The review page's bulk approval posts `ids` (one per checked
  * row) or `all=submitted`.
  *
+ * The workflow (its buttons, its posts and the review page) needs the plan's `timesheetApproval`;
+ * the timesheets themselves stay readable. Without `overtimeRules`, totals have no overtime.
+ *
  * @module
  */
 
@@ -27,6 +30,10 @@ import { entriesOverlapping } from "../../lib/entries/repository.ts";
 import { locksTouching } from "../../lib/entries/locks.ts";
 import { toSecond } from "../../lib/entries/model.ts";
 import { rulesFor } from "../../lib/overtime/engine.ts";
+import { payRules } from "../../lib/reports/hours.ts";
+import { enabled } from "../../lib/billing/entitlements.ts";
+import { assertFeature } from "../../lib/billing/gates.ts";
+import { entitlements, requireFeature } from "../middleware/plan.ts";
 import { localDateOf, startOfLocalDay } from "../../lib/time/week.ts";
 import type { Period } from "../../lib/time/periods.ts";
 import {
@@ -83,6 +90,11 @@ function actorOf(c: AppContext): Actor {
   return { userId: membership.userId, role: membership.role };
 }
 
+/** The pay options of the organization's plan (overtime only with `overtimeRules`). */
+async function payOptions(c: AppContext) {
+  return { overtimeRules: enabled(await entitlements(c), "overtimeRules") };
+}
+
 /** The layout props with this page family's flash messages. */
 function pageChrome(c: AppContext) {
   const base = chrome(c, "timesheets");
@@ -117,7 +129,9 @@ async function sheetPage(
   const own = userId === membership.userId;
   const period = periodOf(settings, date);
   const id = timesheetId(period.start.toString(), userId);
-  const sheet = await getTimesheet(scope, id, now);
+  const pay = await payOptions(c);
+  const approval = enabled(await entitlements(c), "timesheetApproval");
+  const sheet = await getTimesheet(scope, id, now, pay);
   const startMs = startOfLocalDay(period.start, settings.timeZone);
   const endMs = startOfLocalDay(period.end.add({ days: 1 }), settings.timeZone);
   const [entries, locks, member] = await Promise.all([
@@ -148,12 +162,12 @@ async function sheetPage(
   }
   const actor = actorOf(c);
   const can = (a: TimesheetAction) =>
-    mayAct(actor, userId, a) && nextStatus(sheet.status, a) !== null;
+    approval && mayAct(actor, userId, a) && nextStatus(sheet.status, a) !== null;
   const who = (id: string | null) => (id ? people.get(id) ?? "someone" : "someone");
   const today = localDateOf(now, settings.timeZone);
   const inPeriod = Temporal.PlainDate.compare(period.start, today) <= 0 &&
     Temporal.PlainDate.compare(today, period.end) <= 0;
-  const rules = rulesFor(settings.overtime);
+  const rules = rulesFor(payRules(settings, pay.overtimeRules).overtime);
   return renderPage(
     c,
     <TimesheetPage
@@ -198,7 +212,7 @@ async function sheetPage(
       prevHref={sheetHref(org.id, period.start.subtract({ days: 1 }).toString(), userId, own)}
       nextHref={sheetHref(org.id, period.end.add({ days: 1 }).toString(), userId, own)}
       currentHref={inPeriod ? null : sheetHref(org.id, today.toString(), userId, own)}
-      reviewHref={isManager(membership.role)
+      reviewHref={approval && isManager(membership.role)
         ? `/o/${org.id}/timesheets/review?date=${period.start}`
         : null}
       timeZone={settings.timeZone}
@@ -221,7 +235,7 @@ async function reviewPage(
   const { scope, org } = c.get("org");
   const now = toSecond(c.get("deps").now());
   const date = dateParam(c, org.timeZone);
-  const { period, data } = await listTimesheets(scope, { date, now });
+  const { period, data } = await listTimesheets(scope, { date, now, ...await payOptions(c) });
   const names = new Map(
     (await getUsers(scope.store, data.map((s) => s.userId))).map((u) => [u.id, u.name]),
   );
@@ -282,7 +296,7 @@ const MAX_BULK = 1000;
 
 /** Routes under `/o/:orgId` (after the org guards). */
 export const timesheetPages = new Hono<AppEnv>()
-  .use("/timesheets/review", withRole("admin", "manager"))
+  .use("/timesheets/review", withRole("admin", "manager"), requireFeature("timesheetApproval"))
   .get("/timesheets/review", (c) => reviewPage(c))
   .post("/timesheets/review", async (c) => {
     const values = await readFormAll(c);
@@ -300,7 +314,7 @@ export const timesheetPages = new Hono<AppEnv>()
             { path: "reason", message: reason ? "Use at most 500 characters" : "Enter a reason" },
           ]);
         }
-        await transitionTimesheet(scope, actor, id, intent, reason, now);
+        await transitionTimesheet(scope, actor, id, intent, reason, now, await payOptions(c));
       } catch (err) {
         const f = formFailure(err, { reason: one(values.reason) });
         if (intent === "reject") {
@@ -327,6 +341,7 @@ export const timesheetPages = new Hono<AppEnv>()
       const { data } = await listTimesheets(scope, {
         date: dateParam(c, org.timeZone),
         now,
+        ...await payOptions(c),
       });
       ids = data.filter((s) => s.status === "submitted" && mayAct(actor, s.userId, "approve"))
         .map((s) => s.id);
@@ -343,7 +358,7 @@ export const timesheetPages = new Hono<AppEnv>()
     let approved = 0;
     for (const tid of ids) {
       try {
-        await transitionTimesheet(scope, actor, tid, "approve", null, now);
+        await transitionTimesheet(scope, actor, tid, "approve", null, now, await payOptions(c));
         approved++;
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
@@ -365,6 +380,7 @@ export const timesheetPages = new Hono<AppEnv>()
     const own = userId === membership.userId;
     const intent = values.intent;
     if (isWorkflow(intent)) {
+      assertFeature(await entitlements(c), "timesheetApproval");
       const reason = (values.reason ?? "").trim() || null;
       try {
         if (reason && reason.length > 500) {
@@ -384,6 +400,7 @@ export const timesheetPages = new Hono<AppEnv>()
           intent,
           reason,
           c.get("deps").now(),
+          await payOptions(c),
         );
         const past = {
           submit: "submitted",

@@ -17,11 +17,7 @@ import { isoWeekday, type Settings } from "../../lib/settings/schema.ts";
 import { paidIntervals } from "../../lib/pay/worked.ts";
 import { workedPerDay } from "../../lib/overtime/engine.ts";
 import { DayCalendar } from "../../lib/time/calendar.ts";
-import {
-  localDateOf,
-  weekBounds,
-  type WeekStart,
-} from "../../lib/time/week.ts";
+import { localDateOf, weekBounds, type WeekStart } from "../../lib/time/week.ts";
 import { toDateTimeLocal } from "../../lib/time/local.ts";
 import { clockTime, shortDate } from "../../components/format.ts";
 import type { LockNote, WeekData, WeekEntryRow } from "../../components/views/week.tsx";

@@ -58,10 +58,20 @@ function valueText(value: unknown): string {
 /** Every entry of the store, keyed by its key, with versionstamp and value. */
 export type Snapshot = Map<string, { versionstamp: string; value: string }>;
 
-/** Read every KV entry (global and per tenant). */
+/**
+ * True for usage metering keys (`["org", orgId, "usage", …]`, `lib/billing/usage.ts`): counting
+ * an API request is not a change of the organization's data, so snapshots leave them out (every
+ * request that reached an organization is counted, refused or not).
+ */
+export function isUsageKey(key: Deno.KvKey): boolean {
+  return key[0] === "org" && key[2] === "usage";
+}
+
+/** Read every KV entry (global and per tenant), except usage metering keys. */
 export async function snapshot(store: Store): Promise<Snapshot> {
   const out: Snapshot = new Map();
   for await (const e of store.listAll()) {
+    if (isUsageKey(e.key)) continue;
     out.set(`[${e.key.map(partText).join(",")}]`, {
       versionstamp: e.versionstamp,
       value: valueText(e.value),

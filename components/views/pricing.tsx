@@ -1,0 +1,91 @@
+/**
+ * The public pricing page, rendered from the plan catalog (`lib/billing/plans.ts`) with the same
+ * wording as `docs/plans.md` (`lib/billing/catalog_text.ts`): every plan with its monthly and
+ * yearly price, its limits and its features.
+ *
+ * @module
+ */
+
+import { Layout, type LayoutProps } from "../Layout.tsx";
+import { PageHeader } from "../forms.tsx";
+import {
+  FEATURE_LABELS,
+  FEATURES,
+  type LimitName,
+  PLAN_IDS,
+  PLANS,
+} from "../../lib/billing/plans.ts";
+import {
+  LIMIT_LABELS,
+  limitText,
+  monthlyPriceText,
+  planHas,
+  yearlyPriceText,
+} from "../../lib/billing/catalog_text.ts";
+import { TRIAL_MS, TRIAL_PLAN } from "../../lib/billing/lifecycle.ts";
+
+/** Props of {@linkcode PricingPage}. */
+export type PricingPageProps = Pick<LayoutProps, "userName" | "org">;
+
+/** The pricing page. */
+export function PricingPage(p: PricingPageProps) {
+  const plans = PLAN_IDS.map((id) => PLANS[id]);
+  const trialDays = Math.round(TRIAL_MS / (24 * 3600 * 1000));
+  return (
+    <Layout title="Pricing" userName={p.userName} org={p.org}>
+      <PageHeader
+        title="Pricing"
+        lead={`Every new organization tries ${
+          PLANS[TRIAL_PLAN].name
+        } free for ${trialDays} days, no card needed. Prices in US dollars.`}
+      />
+      <ul class="pricing-plans">
+        {plans.map((plan) => (
+          <li key={plan.id} class="card pricing-plan" data-plan={plan.id}>
+            <h2>{plan.name}</h2>
+            <p class="hint">{plan.tagline}</p>
+            <p class="price" data-price="monthly">{monthlyPriceText(plan)}</p>
+            {plan.yearlyCents > 0 && (
+              <p class="hint" data-price="yearly">or {yearlyPriceText(plan)}</p>
+            )}
+            <ul class="plain-list">
+              {(Object.keys(LIMIT_LABELS) as LimitName[]).map((name) => (
+                <li key={name} data-limit={name}>
+                  {LIMIT_LABELS[name]}: {limitText(name, plan.limits[name])}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      <div class="table-wrap">
+        <table class="figures" id="pricing-features">
+          <caption class="visually-hidden">Features by plan</caption>
+          <thead>
+            <tr>
+              <th scope="col">Feature</th>
+              {plans.map((plan) => <th key={plan.id} scope="col">{plan.name}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {FEATURES.map((f) => (
+              <tr key={f} data-feature={f}>
+                <th scope="row">{FEATURE_LABELS[f]}</th>
+                {plans.map((plan) => (
+                  <td key={plan.id} data-plan={plan.id}>
+                    {planHas(plan, f) ? "Included" : <span aria-label="Not included">—</span>}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        <a class="btn btn-primary" href={p.userName ? "/app" : "/signup"}>
+          {p.userName ? "Back to ClockFlow" : "Start your free trial"}
+        </a>
+      </p>
+    </Layout>
+  );
+}

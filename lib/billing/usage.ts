@@ -1,0 +1,271 @@
+/**
+ * Usage tracking per organization and UTC day, at `["org", orgId, "usage", "YYYY-MM-DD", metric]`
+ * (a `Deno.KvU64`):
+ *
+ * | metric | kind | written by |
+ * | --- | --- | --- |
+ * | `entriesCreated` | counter (`sum`) | the entry write path, in the commit that creates the entry (`lib/entries/repository.ts`) |
+ * | `apiRequests` | counter (`sum`) | every `/api/v1/orgs/{orgId}/…` request that reached its organization, through the batched {@linkcode UsageMeter} |
+ * | `webhookDeliveries` | counter (`sum`) | {@linkcode recordWebhookDelivery} (for the webhooks feature; nothing calls it yet) |
+ * | `activeMembers` | gauge (`set`) | every membership change that adds or removes an active member, and each read of the billing page or API |
+ * | `storageBytes` | gauge (`set`) | {@linkcode measureStorage}: at most once a day, when the billing page or API is read (or by a job) |
+ *
+ * Days are UTC days: usage is an operator's and a bill's concern, not a workday. A gauge keeps
+ * its last value on days nobody recorded it ({@linkcode readUsage} carries it forward).
+ *
+ * `storageBytes` is an honest approximation: the UTF-8 length of every key's parts plus the JSON
+ * length of every value under the organization's prefix (KV's own encoding and indexes differ by
+ * a small factor). It costs one scan of the organization's keys, so it is measured at most once
+ * per organization and day.
+ *
+ * @module
+ */
+
+import type { Atomic, Key, OrgScope, Store } from "../kv/mod.ts";
+
+/** Every usage metric. */
+export const USAGE_METRICS = [
+  "activeMembers",
+  "entriesCreated",
+  "apiRequests",
+  "storageBytes",
+  "webhookDeliveries",
+] as const;
+/** A usage metric. */
+export type UsageMetric = (typeof USAGE_METRICS)[number];
+
+/** Metrics that are counters (summed); the others are gauges (last value). */
+export const COUNTER_METRICS = ["entriesCreated", "apiRequests", "webhookDeliveries"] as const;
+/** A counter metric. */
+export type CounterMetric = (typeof COUNTER_METRICS)[number];
+/** A gauge metric. */
+export type GaugeMetric = Exclude<UsageMetric, CounterMetric>;
+
+/** Days of history shown by the billing page and API. */
+export const USAGE_DAYS = 30;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The UTC day of `ms` as `YYYY-MM-DD`.
+ *
+ * @example
+ * ```ts
+ * usageDay(Date.UTC(2026, 10, 2, 23, 59)); // "2026-11-02"
+ * ```
+ */
+export function usageDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function usageKey(scope: OrgScope, day: string, metric: UsageMetric): Key {
+  return scope.key("usage", day, metric);
+}
+
+/** Add `n` to counter `metric` of the day of `now`, inside `op` (the write it counts). */
+export function addUsage(
+  op: Atomic,
+  scope: OrgScope,
+  metric: CounterMetric,
+  n: number,
+  now: number,
+): Atomic {
+  return op.sum(usageKey(scope, usageDay(now), metric), BigInt(n));
+}
+
+/** Set gauge `metric` of the day of `now` to `value`, inside `op`. */
+export function setGauge(
+  op: Atomic,
+  scope: OrgScope,
+  metric: GaugeMetric,
+  value: number,
+  now: number,
+): Atomic {
+  return op.set(
+    usageKey(scope, usageDay(now), metric),
+    new Deno.KvU64(BigInt(Math.max(0, Math.round(value)))),
+  );
+}
+
+/** Record one webhook delivery of the organization (for the webhooks feature). */
+export async function recordWebhookDelivery(scope: OrgScope, now: number): Promise<void> {
+  await addUsage(scope.store.atomic(), scope, "webhookDeliveries", 1, now).commit();
+}
+
+/** Record today's number of active members (a gauge). */
+export async function recordActiveMembers(
+  scope: OrgScope,
+  count: number,
+  now: number,
+): Promise<void> {
+  await setGauge(scope.store.atomic(), scope, "activeMembers", count, now).commit();
+}
+
+const encoder = new TextEncoder();
+
+function keyBytes(key: Deno.KvKey): number {
+  let n = 0;
+  for (const part of key) {
+    if (typeof part === "string") n += encoder.encode(part).length + 2;
+    else if (part instanceof Uint8Array) n += part.length + 2;
+    else n += 9;
+  }
+  return n;
+}
+
+function valueBytes(value: unknown): number {
+  if (value instanceof Deno.KvU64) return 8;
+  if (value instanceof Uint8Array) return value.length;
+  const text = JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return text === undefined ? 0 : encoder.encode(text).length;
+}
+
+/**
+ * Estimate the bytes the organization stores (keys and values under its prefix) and record them
+ * as today's `storageBytes` gauge. Unless `force`, a measurement already made today is returned
+ * without scanning again.
+ */
+export async function measureStorage(
+  scope: OrgScope,
+  now: number,
+  options: { force?: boolean } = {},
+): Promise<number> {
+  const key = usageKey(scope, usageDay(now), "storageBytes");
+  if (!options.force) {
+    const known = await scope.store.get<Deno.KvU64>(key);
+    if (known.value) return Number(known.value.value);
+  }
+  let bytes = 0;
+  for await (const e of scope.store.list<unknown>(scope.key())) {
+    bytes += keyBytes(e.key) + valueBytes(e.value);
+  }
+  await setGauge(scope.store.atomic(), scope, "storageBytes", bytes, now).commit();
+  return bytes;
+}
+
+/** One day of usage. Gauges are null before their first recorded value. */
+export interface UsageDay {
+  date: string;
+  activeMembers: number | null;
+  entriesCreated: number;
+  apiRequests: number;
+  storageBytes: number | null;
+  webhookDeliveries: number;
+}
+
+/**
+ * The last `days` UTC days of usage up to the day of `now` (oldest first): one range scan of at
+ * most `days × 5` keys. Gauges carry their last value forward over days without one.
+ */
+export async function readUsage(
+  scope: OrgScope,
+  now: number,
+  days: number = USAGE_DAYS,
+): Promise<UsageDay[]> {
+  const first = usageDay(now - (days - 1) * DAY_MS);
+  const afterLast = usageDay(now + DAY_MS);
+  const found = new Map<string, Partial<Record<UsageMetric, number>>>();
+  for await (
+    const e of scope.store.list<Deno.KvU64>(scope.key("usage"), {
+      start: scope.key("usage", first),
+      end: scope.key("usage", afterLast),
+    })
+  ) {
+    const [day, metric] = [e.key[3] as string, e.key[4] as UsageMetric];
+    const row = found.get(day) ?? {};
+    row[metric] = e.value instanceof Deno.KvU64 ? Number(e.value.value) : 0;
+    found.set(day, row);
+  }
+  const out: UsageDay[] = [];
+  let members: number | null = null;
+  let storage: number | null = null;
+  for (let i = days - 1; i >= 0; i--) {
+    const date = usageDay(now - i * DAY_MS);
+    const row = found.get(date) ?? {};
+    members = row.activeMembers ?? members;
+    storage = row.storageBytes ?? storage;
+    out.push({
+      date,
+      activeMembers: members,
+      entriesCreated: row.entriesCreated ?? 0,
+      apiRequests: row.apiRequests ?? 0,
+      storageBytes: storage,
+      webhookDeliveries: row.webhookDeliveries ?? 0,
+    });
+  }
+  return out;
+}
+
+interface Pending {
+  key: Key;
+  n: bigint;
+}
+
+/**
+ * A small batched writer for counters that are not part of another write (API requests).
+ * {@linkcode UsageMeter.count} resolves once the increment is committed; increments that arrive
+ * while a commit is in flight are summed and committed together by the next one, so under load
+ * many requests share one commit (the local KV pays one fsync per commit), and a test that waits
+ * for its answer sees the counter. No timer is involved: nothing is left running between
+ * requests.
+ */
+export class UsageMeter {
+  readonly #store: Store;
+  #pending = new Map<string, Pending>();
+  #waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  #running = false;
+
+  /** A meter writing to `store`. Use {@linkcode usageMeter} to share one per store. */
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Add `n` to counter `metric` of the day of `now`; resolves when committed. */
+  count(scope: OrgScope, metric: CounterMetric, n: number, now: number): Promise<void> {
+    const day = usageDay(now);
+    const id = `${scope.orgId}\u0000${day}\u0000${metric}`;
+    const p = this.#pending.get(id);
+    if (p) p.n += BigInt(n);
+    else this.#pending.set(id, { key: usageKey(scope, day, metric), n: BigInt(n) });
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    if (!this.#running) this.#run();
+    return done;
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#pending.size > 0) {
+        const batch = [...this.#pending.values()];
+        const waiters = this.#waiters;
+        this.#pending = new Map();
+        this.#waiters = [];
+        try {
+          // 1000 mutations per atomic is the KV limit; stay well under it.
+          for (let i = 0; i < batch.length; i += 500) {
+            const op = this.#store.atomic();
+            for (const p of batch.slice(i, i + 500)) op.sum(p.key, p.n);
+            await op.commit();
+          }
+          for (const w of waiters) w.resolve();
+        } catch (err) {
+          for (const w of waiters) w.reject(err);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
+
+const meters = new WeakMap<Store, UsageMeter>();
+
+/** The meter of `store` (one per store, shared by every request). */
+export function usageMeter(store: Store): UsageMeter {
+  let m = meters.get(store);
+  if (!m) {
+    m = new UsageMeter(store);
+    meters.set(store, m);
+  }
+  return m;
+}

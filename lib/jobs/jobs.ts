@@ -1,0 +1,125 @@
+/**
+ * Background work: a small transport port and its two embedded adapters. Code that has
+ * something to do later calls `enqueue(job)`; a handler (see `jobs/`) runs it, at least once.
+ *
+ * - {@linkcode KvQueueTransport}: Deno KV's queue (`enqueue` / `listenQueue`) on the store's
+ *   queue handle, with retries on a backoff schedule. The production default.
+ * - {@linkcode InlineTransport}: runs the handler right away, in the enqueuing request, and
+ *   records failures instead of throwing them at the caller. For tests.
+ *
+ * Handlers must be idempotent: a job may run more than once.
+ *
+ * @module
+ */
+
+import { newId } from "../kv/mod.ts";
+
+/** Keep an organization's subscription quantity equal to its active members. */
+export interface SyncSeatsJob {
+  kind: "sync_seats";
+  /** Unique per enqueue; redeliveries of the same job keep it. */
+  id: string;
+  orgId: string;
+}
+
+/** Every kind of job. */
+export type Job = SyncSeatsJob;
+
+/** Runs one job; throws to have it retried. */
+export type JobHandler = (job: Job) => Promise<void>;
+
+/** Where jobs are sent. */
+export interface JobTransport {
+  /** Send `job` for background processing (after `delayMs`, when given). */
+  enqueue(job: Job, options?: { delayMs?: number }): Promise<void>;
+}
+
+/** A `sync_seats` job for `orgId` with a fresh id. */
+export function syncSeatsJob(orgId: string, now = Date.now()): SyncSeatsJob {
+  return { kind: "sync_seats", id: newId(now), orgId };
+}
+
+/** True when `value` is a job this version understands (queue messages are untyped). */
+export function isJob(value: unknown): value is Job {
+  if (!value || typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  return v.kind === "sync_seats" && typeof v.id === "string" && typeof v.orgId === "string";
+}
+
+/** Retry delays of the KV queue (at most 5 × at most 1 h). */
+export const BACKOFF_MS = [1_000, 10_000, 60_000, 600_000, 3_600_000];
+
+/**
+ * The KV queue transport. Queue wake-ups do not cross processes on the local SQLite backend,
+ * so every process that enqueues also listens (`listen`, once per handle).
+ *
+ * @example
+ * ```ts
+ * const jobs = new KvQueueTransport(store.queueHandle);
+ * jobs.listen(createJobHandler(deps));
+ * await jobs.enqueue(syncSeatsJob(scope.orgId));
+ * ```
+ */
+export class KvQueueTransport implements JobTransport {
+  constructor(readonly queue: Pick<Deno.Kv, "enqueue" | "listenQueue">) {}
+
+  async enqueue(job: Job, options: { delayMs?: number } = {}): Promise<void> {
+    await this.queue.enqueue(job, { delay: options.delayMs, backoffSchedule: BACKOFF_MS });
+  }
+
+  /**
+   * Run `handler` for every message; unknown messages are logged and dropped. A handler that
+   * throws has its job redelivered on the backoff schedule. Resolves when the store closes.
+   */
+  listen(handler: JobHandler): Promise<void> {
+    return this.queue.listenQueue(async (message: unknown) => {
+      if (!isJob(message)) {
+        console.warn("jobs: dropping an unknown queue message");
+        return;
+      }
+      await handler(message);
+    });
+  }
+}
+
+/** A job that failed in an {@linkcode InlineTransport}. */
+export interface JobFailure {
+  job: Job;
+  error: unknown;
+}
+
+/**
+ * Runs each job immediately, inside `enqueue`. Failures never reach the enqueuing code (as with
+ * a real queue); they are kept in `failures` and passed to `onError`.
+ */
+export class InlineTransport implements JobTransport {
+  /** Every failed run, oldest first. */
+  readonly failures: JobFailure[] = [];
+  /** Every job enqueued, oldest first. */
+  readonly enqueued: Job[] = [];
+  #handler: JobHandler | null;
+
+  constructor(
+    handler: JobHandler | null = null,
+    readonly onError: (failure: JobFailure) => void = () => {},
+  ) {
+    this.#handler = handler;
+  }
+
+  /** Set the handler (when it needs dependencies built after the transport). */
+  setHandler(handler: JobHandler): void {
+    this.#handler = handler;
+  }
+
+  async enqueue(job: Job): Promise<void> {
+    this.enqueued.push(job);
+    if (!this.#handler) throw new Error("InlineTransport: no handler set");
+    try {
+      await this.#handler(job);
+    } catch (error) {
+      const failure = { job, error };
+      this.failures.push(failure);
+      this.onError(failure);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The plan in requests: the organization's entitlements, computed at most once per request
+ * (billing record + the admins' switched-off features + the server clock + the billing mode),
+ * and the gates built on them. Use after `requireOrg` (API) or `orgMember` (pages).
+ *
+ * | helper | does |
+ * | --- | --- |
+ * | {@linkcode entitlements} | the request's {@linkcode Entitlements} (memoized in the context) |
+ * | {@linkcode loadEntitlements} | middleware computing them up front (pages: nav and banner need them) |
+ * | {@linkcode requireFeature} | 403 `feature_not_in_plan` / `feature_disabled` unless the feature is on |
+ * | {@linkcode limitFor} | the {@linkcode LimitCheck} to hand to a repository (402 `plan_limit`) |
+ *
+ * @module
+ */
+
+import type { MiddlewareHandler } from "hono";
+import type { AppContext, AppDeps, AppEnv } from "../context.ts";
+import type { BillingMode } from "../../lib/billing/lifecycle.ts";
+import {
+  type Entitlements,
+  entitlementsOf,
+  getBillingRecord,
+} from "../../lib/billing/entitlements.ts";
+import { assertFeature } from "../../lib/billing/gates.ts";
+import { type CountLimit, type LimitCheck, limitCheck } from "../../lib/billing/limits.ts";
+import type { Feature } from "../../lib/billing/plans.ts";
+import { getSettings } from "../../lib/settings/repository.ts";
+
+/** How billing is set up on this server: on with Stripe, else everyone has `DEFAULT_PLAN`. */
+export function billingMode(deps: Pick<AppDeps, "config">): BillingMode {
+  return { enabled: deps.config.stripe !== null, defaultPlan: deps.config.defaultPlan };
+}
+
+/** The entitlements of the request's organization, computed once per request. */
+export async function entitlements(c: AppContext): Promise<Entitlements> {
+  const known = c.get("entitlements") as Entitlements | undefined;
+  if (known) return known;
+  const { scope } = c.get("org");
+  const deps = c.get("deps");
+  const [{ record }, { settings }] = await Promise.all([
+    getBillingRecord(scope),
+    getSettings(scope),
+  ]);
+  const ent = entitlementsOf(record, settings.disabledFeatures, deps.now(), billingMode(deps));
+  c.set("entitlements", ent);
+  return ent;
+}
+
+/** Compute the entitlements before the handlers (pages read them synchronously). */
+export function loadEntitlements(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await entitlements(c);
+    await next();
+  };
+}
+
+/**
+ * Refuse the request unless `feature` is on: 403 `feature_not_in_plan` with
+ * `{feature, plan, upgradeTo}`, or 403 `feature_disabled` with `{feature, plan}` when the plan
+ * includes it but an admin switched it off.
+ */
+export function requireFeature(feature: Feature): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    assertFeature(await entitlements(c), feature);
+    await next();
+  };
+}
+
+/** The check of `limit` under the request's plan, for a repository's serialized write. */
+export async function limitFor(c: AppContext, limit: CountLimit): Promise<LimitCheck> {
+  return limitCheck(await entitlements(c), limit);
+}

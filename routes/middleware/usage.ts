@@ -1,0 +1,28 @@
+/**
+ * Usage metering of the JSON API: every request that reached its organization (after
+ * `requireOrg`, whatever the answer) adds one to the organization's `apiRequests` counter of the
+ * day (`lib/billing/usage.ts`). The increment goes through the store's batched meter, started
+ * before the handler runs and awaited after it, so it costs no latency of its own and concurrent
+ * requests share commits. A failure to count is logged and never fails the request.
+ *
+ * @module
+ */
+
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../context.ts";
+import { usageMeter } from "../../lib/billing/usage.ts";
+
+/** Count the request as one API request of its organization. Use after `requireOrg`. */
+export function meterApiRequests(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const deps = c.get("deps");
+    const counted = usageMeter(deps.store)
+      .count(c.get("org").scope, "apiRequests", 1, deps.now())
+      .catch((err) => console.error("usage: could not count an API request:", err));
+    try {
+      await next();
+    } finally {
+      await counted;
+    }
+  };
+}
