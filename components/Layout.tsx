@@ -68,7 +68,6 @@ export interface LayoutProps {
 const NAV_FEATURE: Partial<Record<NavSection, Feature>> = {
   pto: "pto",
   reports: "customReports",
-  locations: "geofencing",
 };
 
 function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {

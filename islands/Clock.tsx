@@ -18,7 +18,7 @@
  * …) are shown as they come, e.g. "You are 340 m from Main St. Warehouse (fence 100 m)".
  *
  * Without the plan's `geofencing` ({@linkcode useFeature}, from the page's `enabledFeatures`)
- * there is no picker and the position is never read.
+ * the position is never read; the picker still tags the entry with a job location.
  *
  * @module
  */
@@ -170,7 +170,7 @@ export function Clock(props: ClockProps) {
   const { orgId, timeZone, today } = props;
   const geofencing = useFeature("geofencing");
   const requireLocation = geofencing && (props.requireLocation ?? false);
-  const locations = geofencing ? props.locations ?? [] : [];
+  const locations = props.locations ?? [];
   const [entry, setEntry] = useState<ClockEntry | null>(props.entry);
   const [closedSeconds, setClosedSeconds] = useState(today.closedSeconds);
   const [now, setNow] = useState(props.serverNow);

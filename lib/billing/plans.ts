@@ -29,7 +29,7 @@ export type Feature = (typeof FEATURES)[number];
 
 /** What each feature means, for the pricing page and docs. */
 export const FEATURE_LABELS: Record<Feature, string> = {
-  geofencing: "Job locations with geofenced clock-in",
+  geofencing: "Geofenced clock-in (position checked at job locations)",
   overtimeRules: "Overtime rules (FLSA, California, custom)",
   pto: "Paid time off with accrual",
   timesheetApproval: "Timesheet submission and approval",

@@ -10,9 +10,10 @@
  * | `PATCH …/locations/{id}` | admin | {@linkcode locationPatch} |
  * | `DELETE …/locations/{id}` | admin | (hard delete; entries keep the id) |
  *
- * Changes need the plan's `geofencing` feature (403 `feature_not_in_plan` / `feature_disabled`);
- * reading never does. Creating an active location or reactivating one beyond the plan's
- * `locations` limit answers 402 `plan_limit`.
+ * Job locations are on every plan (entries are tagged with them); the plan's `geofencing`
+ * feature decides only whether clock-in enforces their fences (`requireLocation`). Creating an
+ * active location or reactivating one beyond the plan's `locations` limit answers 402
+ * `plan_limit`.
  *
  * @module
  */
@@ -23,7 +24,7 @@ import type { AppEnv } from "../context.ts";
 import { readJson, readQuery } from "../middleware/body.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
-import { limitFor, requireFeature } from "../middleware/plan.ts";
+import { limitFor } from "../middleware/plan.ts";
 import { pageQuery, timeZone } from "./schemas.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import {
@@ -76,7 +77,7 @@ export const locationsApi = new Hono<AppEnv>()
     });
     return c.json({ data: page.data.map(viewLocation), nextCursor: page.nextCursor });
   })
-  .post("/", requireFeature("geofencing"), requireRole("admin"), idempotent(), async (c) => {
+  .post("/", requireRole("admin"), idempotent(), async (c) => {
     const body = await readJson(c, locationBody);
     const loc = await createLocation(
       c.get("org").scope,
@@ -90,7 +91,7 @@ export const locationsApi = new Hono<AppEnv>()
   .get("/:id", async (c) => {
     return c.json(viewLocation(await getLocation(c.get("org").scope, c.req.param("id"))));
   })
-  .patch("/:id", requireFeature("geofencing"), requireRole("admin"), async (c) => {
+  .patch("/:id", requireRole("admin"), async (c) => {
     const body = await readJson(c, locationPatch);
     const loc = await updateLocation(
       c.get("org").scope,
@@ -102,7 +103,7 @@ export const locationsApi = new Hono<AppEnv>()
     );
     return c.json(viewLocation(loc));
   })
-  .delete("/:id", requireFeature("geofencing"), requireRole("admin"), async (c) => {
+  .delete("/:id", requireRole("admin"), async (c) => {
     await deleteLocation(
       c.get("org").scope,
       c.get("user")!.id,

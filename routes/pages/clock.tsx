@@ -6,8 +6,8 @@
  * it posts the picked `locationId` and, when a script filled them in, `latitude`, `longitude`
  * and `accuracy`. A plain form cannot read the device's position, so when the organization
  * requires a location the form's clock-in is refused with `location_required` and says so.
- * Without the plan's `geofencing`, `requireLocation` is not applied and the island hides the
- * location picker (`useFeature("geofencing")`).
+ * Without the plan's `geofencing`, `requireLocation` is not applied and the island never reads
+ * the position (`useFeature("geofencing")`); job locations can still be picked.
  *
  * @module
  */

@@ -28,7 +28,7 @@ import {
 import { type LocationFormState, LocationsPage } from "../../components/views/locations.tsx";
 import { fieldError, formFailure, nameField, readForm } from "./forms.ts";
 import { withRole } from "./guards.ts";
-import { limitFor, requireFeature } from "../middleware/plan.ts";
+import { limitFor } from "../middleware/plan.ts";
 import { chrome, renderPage } from "./render.tsx";
 
 /** Success messages of this page (`?ok=`), looked up, never reflected. */
@@ -102,7 +102,7 @@ async function locationsPage(
 
 /** The locations page (mounted under `/o/:orgId`). */
 export const locationPages = new Hono<AppEnv>()
-  .use("/locations", withRole("admin"), requireFeature("geofencing"))
+  .use("/locations", withRole("admin"))
   .get("/locations", (c) => locationsPage(c))
   .post("/locations", async (c) => {
     const values = await readForm(c);

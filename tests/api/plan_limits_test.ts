@@ -258,13 +258,22 @@ Deno.test("plans: the trial is Business; after 14 days the Free plan's limits ap
       403,
       "feature_not_in_plan",
     );
+    // Free includes one job location; the two made during the trial stay, a third is refused.
+    before = await snapshot(app.store);
     const moreSites = await org.client.json("POST", `${org.base}/locations`, SITE);
-    assertApiError(moreSites, 403, "feature_not_in_plan");
+    assertApiError(moreSites, 402, "plan_limit");
     assert.deepEqual(moreSites.body.error.details, {
-      feature: "geofencing",
+      limit: 1,
+      current: 2,
+      wouldBe: 3,
       plan: "free",
-      upgradeTo: "business",
+      upgradeTo: "team",
     });
+    assertSameSnapshot(before, await snapshot(app.store), "refused location");
+    const rename = await org.client.json("PATCH", `${org.base}/locations/${site.body.id}`, {
+      name: "Main site",
+    });
+    assert.equal(rename.status, 200, "editing what exists is never refused");
   }, billingOn());
 });
 
@@ -390,26 +399,6 @@ interface GatedIds {
 const GATED: Gated[] = [
   {
     feature: "geofencing",
-    method: "POST",
-    path: (i) => `${i.base}/locations`,
-    body: () => SITE,
-    ok: 201,
-  },
-  {
-    feature: "geofencing",
-    method: "PATCH",
-    path: (i) => `${i.base}/locations/${i.locationId}`,
-    body: () => ({ radiusMeters: 80 }),
-    ok: 200,
-  },
-  {
-    feature: "geofencing",
-    method: "DELETE",
-    path: (i) => `${i.base}/locations/${i.spareLocationId}`,
-    ok: 204,
-  },
-  {
-    feature: "geofencing",
     method: "PATCH",
     path: (i) => `${i.base}/settings`,
     body: () => ({ requireLocation: true }),
@@ -478,7 +467,6 @@ const GATED: Gated[] = [
 
 /** Gated pages and the feature each needs. */
 const GATED_PAGES: { feature: Feature; path: (orgId: string) => string }[] = [
-  { feature: "geofencing", path: (o) => `/o/${o}/locations` },
   { feature: "pto", path: (o) => `/o/${o}/pto` },
   { feature: "pto", path: (o) => `/o/${o}/pto/balances` },
   { feature: "customReports", path: (o) => `/o/${o}/reports/hours` },
@@ -547,10 +535,11 @@ Deno.test("plans: every gated route answers 403 feature_not_in_plan on Free", as
     await expectRefused(app, org, ids, "feature_not_in_plan", "free");
     // The navigation hides what is off.
     const clock = await (await org.client.request("GET", `/o/${org.orgId}/clock`)).text();
-    for (const hidden of ['/pto"', '/reports/hours"', '/locations"']) {
+    for (const hidden of ['/pto"', '/reports/hours"']) {
       assert.ok(!clock.includes(`/o/${org.orgId}${hidden}`), `nav hides ${hidden}`);
     }
     assert.ok(clock.includes(`/o/${org.orgId}/timesheets"`));
+    assert.ok(clock.includes(`/o/${org.orgId}/locations"`), "job locations are on every plan");
     assert.ok(clock.includes(`/o/${org.orgId}/billing"`));
   }, billingOn());
 });
