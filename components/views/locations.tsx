@@ -5,22 +5,14 @@
  * @module
  */
 
+import type { Location } from "../../lib/locations/repository.ts";
 import { Layout, type LayoutProps } from "../Layout.tsx";
 import { ErrorSummary, type FormError, PageHeader } from "../forms.tsx";
 import { timeZoneOptions } from "../timezones.ts";
 import { Checkbox, Input, Select } from "./settings_controls.tsx";
 
 /** A location as listed. */
-export interface LocationItem {
-  id: string;
-  name: string;
-  address: string;
-  latitude: number;
-  longitude: number;
-  radiusMeters: number;
-  timeZone: string | null;
-  active: boolean;
-}
+export type LocationItem = Omit<Location, "createdAt" | "updatedAt">;
 
 /** A failed form: `add`, or a change (`edit`, `active`, `delete`) of location `locationId`. */
 export interface LocationFormState {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { OvertimeReason } from "../../lib/overtime/engine.ts";
 import { Layout, type LayoutProps } from "../Layout.tsx";
 import { ErrorSummary, type FormError, PageHeader } from "../forms.tsx";
 import { Duration } from "./week.tsx";
@@ -22,17 +23,7 @@ export interface Figures {
 }
 
 /** Why some seconds of a day are overtime or double time (as the engine says). */
-export interface ReasonLine {
-  rule:
-    | "daily_overtime"
-    | "daily_double_time"
-    | "seventh_day_overtime"
-    | "seventh_day_double_time"
-    | "weekly_overtime";
-  seconds: number;
-  /** Hundredths: 150 = 1.5×. */
-  multiplier: number;
-}
+export type ReasonLine = OvertimeReason;
 
 /** One local day of a member. */
 export interface DayLine {

@@ -9,7 +9,7 @@
 
 import { Layout, type LayoutProps } from "../Layout.tsx";
 import { ErrorSummary, Field, type FormError, PageHeader } from "../forms.tsx";
-import { Duration, EntryFacts, type WeekEntryRow } from "./week.tsx";
+import { Duration, EntryFacts, EntryTimes, type WeekEntryRow } from "./week.tsx";
 import { AddEntryForm, type EntryFormState, EntryTools } from "./entry_forms.tsx";
 import {
   DayBreakdown,
@@ -279,19 +279,7 @@ export function TimesheetPage(p: TimesheetPageProps) {
               <ul class="entries" aria-labelledby={`entries-${day.date}`}>
                 {day.entries.map((e) => (
                   <li key={e.id} class="entry" data-entry-id={e.id}>
-                    <div class="entry-main">
-                      <p class="entry-time">
-                        <time datetime={e.start}>{e.startLabel}</time>
-                        {" – "}
-                        {e.end
-                          ? <time datetime={e.end}>{e.endLabel}</time>
-                          : <span class="badge badge-in">running</span>}
-                      </p>
-                      <p class="entry-worked">
-                        <span class="visually-hidden">Worked</span>{" "}
-                        <Duration seconds={e.workedSeconds} />
-                      </p>
-                    </div>
+                    <EntryTimes e={e} />
                     <p class="entry-meta">
                       <EntryFacts e={e} />
                       {e.source === "manual" && <span>Added by hand</span>}

@@ -92,6 +92,24 @@ export function Duration({ seconds, class: cls }: { seconds: number; class?: str
   );
 }
 
+/** An entry's start – end (or "running") and its worked time. */
+export function EntryTimes({ e }: { e: WeekEntryRow }) {
+  return (
+    <div class="entry-main">
+      <p class="entry-time">
+        <time datetime={e.start}>{e.startLabel}</time>
+        {" – "}
+        {e.end
+          ? <time datetime={e.end}>{e.endLabel}</time>
+          : <span class="badge badge-in">running</span>}
+      </p>
+      <p class="entry-worked">
+        <span class="visually-hidden">Worked</span> <Duration seconds={e.workedSeconds} />
+      </p>
+    </div>
+  );
+}
+
 /** What an entry's breaks, deduction and lock say, for the entry's meta line. */
 export function EntryFacts({ e }: { e: WeekEntryRow }) {
   return (
@@ -181,19 +199,7 @@ export function WeekView({ week, path, entryTools }: WeekViewProps) {
               <ul class="entries" aria-labelledby={`day-${day.date}`}>
                 {day.entries.map((e) => (
                   <li key={e.id} class="entry" data-entry-id={e.id}>
-                    <div class="entry-main">
-                      <p class="entry-time">
-                        <time datetime={e.start}>{e.startLabel}</time>
-                        {" – "}
-                        {e.end
-                          ? <time datetime={e.end}>{e.endLabel}</time>
-                          : <span class="badge badge-in">running</span>}
-                      </p>
-                      <p class="entry-worked">
-                        <span class="visually-hidden">Worked</span>{" "}
-                        <Duration seconds={e.workedSeconds} />
-                      </p>
-                    </div>
+                    <EntryTimes e={e} />
                     <p class="entry-meta">
                       <EntryFacts e={e} />
                       {e.source === "manual" && <span>Added by hand</span>}
