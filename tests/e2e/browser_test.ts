@@ -10,70 +10,20 @@
  */
 
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Locator } from "playwright-core";
 import { testApp } from "../helpers.ts";
-import { buildIslands } from "../../scripts/build_islands.ts";
+import {
+  closeBrowsers,
+  ensureBuilt,
+  openPage,
+  serveApp,
+  signIn,
+  watchProblems,
+} from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const EMAIL = "ada@acme.example";
 const PASSWORD = "correct horse battery";
 const SCREENSHOT = "/tmp/clock.png";
-
-/** Build the islands bundle when no build exists yet (`deno task test` builds first). */
-async function ensureBuilt(): Promise<void> {
-  try {
-    await Deno.stat(new URL("../../static/build/manifest.json", import.meta.url));
-  } catch {
-    await buildIslands();
-  }
-}
-
-/** A Chromium with its own fresh profile directory. */
-async function openBrowser(
-  dirs: string[],
-  contexts: BrowserContext[],
-  options: { javaScriptEnabled: boolean },
-): Promise<Page> {
-  const dir = await Deno.makeTempDir({ prefix: "clockflow-chromium-" });
-  dirs.push(dir);
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    timezoneId: "Europe/Berlin",
-    locale: "en-US",
-    javaScriptEnabled: options.javaScriptEnabled,
-  });
-  contexts.push(context);
-  return context.pages()[0] ?? await context.newPage();
-}
-
-/** Collect console errors, page errors and CSP violations of `page` into `problems`. */
-async function watchProblems(page: Page, problems: string[]): Promise<void> {
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-}
 
 /** Wait until `locator`'s text matches `pattern`. */
 async function waitForText(locator: Locator, pattern: RegExp): Promise<void> {
@@ -90,17 +40,13 @@ async function waitForText(locator: Locator, pattern: RegExp): Promise<void> {
 Deno.test("browser: sign up, clock a shift through the island, see 2:00 in My week; no-JS form works", async () => {
   await ensureBuilt();
   const app = await testApp();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req) => app.fetch(req),
-  );
-  const base = `http://127.0.0.1:${server.addr.port}`;
-  const dirs: string[] = [];
-  const contexts: BrowserContext[] = [];
+  const server = serveApp(app);
+  const { base } = server;
   const problems: string[] = [];
   try {
     // Sign up through the form.
-    const page = await openBrowser(dirs, contexts, { javaScriptEnabled: true });
+    const phone = { mobile: true, timezoneId: "Europe/Berlin" };
+    const page = await openPage(phone);
     await watchProblems(page, problems);
     await page.goto(`${base}/signup`);
     await page.waitForSelector("html[data-islands=hydrated]");
@@ -172,16 +118,9 @@ Deno.test("browser: sign up, clock a shift through the island, see 2:00 in My we
     assert.equal(await page.locator("script").count(), 0);
 
     // Without JavaScript: sign in and clock in through the plain form.
-    const plain = await openBrowser(dirs, contexts, { javaScriptEnabled: false });
-    plain.on("console", (msg) => {
-      if (msg.type() === "error") problems.push(`no-JS console: ${msg.text()}`);
-    });
-    await plain.goto(`${base}/o/${orgId}/clock`);
-    await plain.waitForURL(/\/signin\?next=/);
-    await plain.getByLabel("Email").fill(EMAIL);
-    await plain.getByLabel("Password").fill(PASSWORD);
-    await plain.getByRole("button", { name: "Sign in" }).click();
-    await plain.waitForURL(new RegExp(`/o/${orgId}/clock$`));
+    const plain = await openPage({ ...phone, javaScriptEnabled: false });
+    await watchProblems(plain, problems, { label: "no-JS" });
+    await signIn(plain, base, EMAIL, `/o/${orgId}/clock`, PASSWORD);
     assert.match((await plain.locator("#clock-status").textContent())!, /clocked out/);
     app.clock.advance(30 * 60);
     await plain.getByRole("button", { name: "Clock in" }).click();
@@ -210,9 +149,8 @@ Deno.test("browser: sign up, clock a shift through the island, see 2:00 in My we
 
     assert.deepEqual(problems, []);
   } finally {
-    for (const c of contexts) await c.close().catch(() => {});
+    await closeBrowsers();
     await server.shutdown();
     app.close();
-    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
   }
 });

@@ -10,43 +10,22 @@
  */
 
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
 import { signUpOrg, testApp } from "../helpers.ts";
-import { buildIslands } from "../../scripts/build_islands.ts";
+import { closeBrowsers, ensureBuilt, openPage, serveApp, watchProblems } from "./chromium.ts";
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"];
 const R = 6_371_008.8;
 const SITE = { latitude: 40.7128, longitude: -74.006 };
 /** Latitude `m` meters north of the site. */
 const north = (m: number) => SITE.latitude + (m / R) * (180 / Math.PI);
 
-async function ensureBuilt(): Promise<void> {
-  try {
-    await Deno.stat(new URL("../../static/build/manifest.json", import.meta.url));
-  } catch {
-    await buildIslands();
-  }
-}
-
-/** Collect page errors and console errors (but not the network log line of an expected 4xx). */
-function watch(page: Page, problems: string[]): void {
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/status of 422/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
-    }
-  });
-}
+/** Page errors and console errors, but not the network log line of an expected 4xx. */
+const WATCH = { ignore: /status of 422/ };
 
 Deno.test("browser: the clock island fences clock-in with the device's position", async () => {
   await ensureBuilt();
   const app = await testApp();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req) => app.fetch(req),
-  );
-  const base = `http://127.0.0.1:${server.addr.port}`;
-  let browser: Browser | null = null;
+  const server = serveApp(app);
+  const { base } = server;
   const problems: string[] = [];
   try {
     const admin = await signUpOrg(app, "Geo", "America/New_York");
@@ -67,16 +46,15 @@ Deno.test("browser: the clock island fences clock-in with the device's position"
       url: base,
     };
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
-    const located = await browser.newContext({
+    const page = await openPage({
       viewport: { width: 390, height: 844 },
       timezoneId: "America/New_York",
       permissions: ["geolocation"],
       geolocation: { latitude: north(340), longitude: SITE.longitude, accuracy: 20 },
     });
+    const located = page.context();
     await located.addCookies([cookie]);
-    const page = await located.newPage();
-    watch(page, problems);
+    await watchProblems(page, problems, WATCH);
     const posts: string[] = [];
     page.on("request", (r) => {
       if (r.method() === "POST") posts.push(r.postData() ?? "");
@@ -132,10 +110,9 @@ Deno.test("browser: the clock island fences clock-in with the device's position"
     assert.equal(closed.clockOutGeo.accuracy, 15, "clock-out sends the position too");
 
     // Permission not granted: the island explains and does not call the API.
-    const blocked = await browser.newContext({ timezoneId: "America/New_York" });
-    await blocked.addCookies([cookie]);
-    const denied = await blocked.newPage();
-    watch(denied, problems);
+    const denied = await openPage({ timezoneId: "America/New_York" });
+    await denied.context().addCookies([cookie]);
+    await watchProblems(denied, problems, WATCH);
     let deniedPosts = 0;
     denied.on("request", (r) => {
       if (r.method() === "POST") deniedPosts++;
@@ -150,7 +127,7 @@ Deno.test("browser: the clock island fences clock-in with the device's position"
 
     assert.deepEqual(problems, []);
   } finally {
-    await browser?.close().catch(() => {});
+    await closeBrowsers();
     await server.shutdown();
     app.close();
   }

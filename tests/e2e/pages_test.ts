@@ -6,37 +6,10 @@
  */
 
 import assert from "node:assert/strict";
-import { addMemberWithLogin, Client, signUpOrg, type TestApp, testApp } from "../helpers.ts";
+import { addMemberWithLogin, Client, signUpOrg } from "../helpers.ts";
+import { dump, FORM, page, post, withApp } from "./pages_support.ts";
 
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const PASSWORD = "correct horse battery";
-
-function post(client: Client, path: string, fields: Record<string, string>) {
-  return client.request("POST", path, new URLSearchParams(fields).toString(), FORM);
-}
-
-async function page(client: Client, path: string) {
-  const res = await client.request("GET", path);
-  return { status: res.status, html: await res.text(), headers: res.headers };
-}
-
-async function withApp(fn: (app: TestApp) => Promise<void>) {
-  const app = await testApp();
-  try {
-    await fn(app);
-  } finally {
-    app.close();
-  }
-}
-
-/** Everything in the store, to assert that a refused form changed nothing. */
-async function dump(app: TestApp): Promise<string> {
-  const rows: string[] = [];
-  for await (const e of app.store.listAll()) {
-    rows.push(`${JSON.stringify(e.key)}@${e.versionstamp}`);
-  }
-  return rows.join("\n");
-}
 
 Deno.test("pages: sign-up form creates org and admin, signs in, lands on the clock", async () => {
   await withApp(async (app) => {

@@ -9,60 +9,12 @@
  */
 
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { addMemberWithLogin, signUpOrg, testApp } from "../helpers.ts";
+import { closeBrowsers, openPage, serveApp, signIn, watchProblems } from "./chromium.ts";
+import { dump, post } from "./pages_support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const PASSWORD = "correct horse battery";
 const SCREENSHOT = "/tmp/pto.png";
-
-async function openBrowser(
-  dirs: string[],
-  contexts: BrowserContext[],
-  javaScriptEnabled: boolean,
-  problems: string[],
-): Promise<Page> {
-  const dir = await Deno.makeTempDir({ prefix: "clockflow-chromium-" });
-  dirs.push(dir);
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    timezoneId: "America/New_York",
-    locale: "en-US",
-    javaScriptEnabled,
-  });
-  contexts.push(context);
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  return page;
-}
-
-async function signIn(page: Page, base: string, email: string, next: string): Promise<void> {
-  await page.goto(`${base}${next}`);
-  await page.waitForURL(/\/signin\?next=/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === next);
-}
 
 /** The available seconds of a type's balance card. */
 async function available(page: Page, typeId: string): Promise<number> {
@@ -75,13 +27,8 @@ Deno.test("browser: an employee requests a day off, a manager approves it, the b
   const app = await testApp();
   // Monday 2026-11-02, 10:00 in New York.
   app.clock.ms = Date.UTC(2026, 10, 2, 15, 0, 0);
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req) => app.fetch(req),
-  );
-  const base = `http://127.0.0.1:${server.addr.port}`;
-  const dirs: string[] = [];
-  const contexts: BrowserContext[] = [];
+  const server = serveApp(app);
+  const { base } = server;
   const problems: string[] = [];
   try {
     const admin = await signUpOrg(app, "Acme Bakery", "America/New_York");
@@ -97,7 +44,9 @@ Deno.test("browser: an employee requests a day off, a manager approves it, the b
     const ptoPath = `/o/${admin.orgId}/pto`;
 
     // The employee finds "Time off" in the navigation and requests Thursday off.
-    const page = await openBrowser(dirs, contexts, true, problems);
+    const phone = { mobile: true, timezoneId: "America/New_York" };
+    const page = await openPage(phone);
+    await watchProblems(page, problems);
     await signIn(page, base, employee.email, `/o/${admin.orgId}/clock`);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Time off" })
       .click();
@@ -122,7 +71,8 @@ Deno.test("browser: an employee requests a day off, a manager approves it, the b
     assert.equal(await available(page, "vacation"), 16 * 3600, "pending does not count yet");
 
     // The manager approves it from a browser without JavaScript.
-    const plain = await openBrowser(dirs, contexts, false, problems);
+    const plain = await openPage({ ...phone, javaScriptEnabled: false });
+    await watchProblems(plain, problems);
     await signIn(plain, base, manager.email, ptoPath);
     const waiting = plain.locator("section", { has: plain.locator("#pto-approvals") })
       .locator("[data-request-id]");
@@ -161,14 +111,11 @@ Deno.test("browser: an employee requests a day off, a manager approves it, the b
 
     assert.deepEqual(problems, []);
   } finally {
-    for (const c of contexts) await c.close().catch(() => {});
+    await closeBrowsers();
     await server.shutdown();
     app.close();
-    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
   }
 });
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 Deno.test("pages: the time-off forms work without JavaScript and show errors by their fields", async () => {
   const app = await testApp();
@@ -179,15 +126,6 @@ Deno.test("pages: the time-off forms work without JavaScript and show errors by 
     const manager = await addMemberWithLogin(app, admin.client, admin.orgId, "manager");
     const path = `/o/${admin.orgId}/pto`;
     const api = `/api/v1/orgs/${admin.orgId}/pto`;
-    const post = (c: typeof employee.client, to: string, fields: Record<string, string>) =>
-      c.request("POST", to, new URLSearchParams(fields).toString(), FORM);
-    const dump = async () => {
-      const rows: string[] = [];
-      for await (const e of app.store.listAll()) {
-        rows.push(`${JSON.stringify(e.key)}@${e.versionstamp}`);
-      }
-      return rows.join("\n");
-    };
 
     const page = await employee.client.request("GET", path);
     assert.equal(page.status, 200);
@@ -197,7 +135,7 @@ Deno.test("pages: the time-off forms work without JavaScript and show errors by 
     assert.doesNotMatch(html, /<script/, "no JavaScript on this page");
 
     // Refused forms answer 4xx with the page, the error next to its field, and change nothing.
-    const before = await dump();
+    const before = await dump(app);
     let res = await post(employee.client, path, {
       intent: "request",
       typeId: "vacation",
@@ -223,7 +161,7 @@ Deno.test("pages: the time-off forms work without JavaScript and show errors by 
       requestId: "01ARZ3NDEKTSV4RRFFQ69G5FAV",
     });
     assert.equal(res.status, 403);
-    assert.equal(await dump(), before);
+    assert.equal(await dump(app), before);
     assert.equal((await employee.client.request("GET", `${path}/balances`)).status, 403);
     assert.equal((await employee.client.request("GET", `${path}?month=2026-13`)).status, 400);
 

@@ -9,57 +9,15 @@
  */
 
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { addMemberWithLogin, signUpOrg, testApp } from "../helpers.ts";
+import { closeBrowsers, openPage, serveApp, signIn, watchProblems } from "./chromium.ts";
+import { post as postForm } from "./pages_support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const PASSWORD = "correct horse battery";
 const TZ = "America/New_York";
 
 function local(date: string, time: string): string {
   const ms = Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(TZ).epochMilliseconds;
   return new Date(ms).toISOString();
-}
-
-async function openBrowser(dirs: string[], contexts: BrowserContext[]): Promise<Page> {
-  const dir = await Deno.makeTempDir({ prefix: "clockflow-chromium-" });
-  dirs.push(dir);
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1100, height: 900 },
-    timezoneId: TZ,
-    locale: "en-US",
-  });
-  contexts.push(context);
-  return context.pages()[0] ?? await context.newPage();
-}
-
-function watch(page: Page, problems: string[], who: string): void {
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`${who} console: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`${who} page error: ${err.message}`));
-}
-
-async function signIn(page: Page, base: string, email: string, next: string): Promise<void> {
-  await page.goto(`${base}${next}`);
-  await page.waitForURL(/\/signin\?next=/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname + url.search === next);
 }
 
 Deno.test("browser: an employee submits, a manager approves from the team review, the period is locked", async () => {
@@ -80,20 +38,16 @@ Deno.test("browser: an employee submits, a manager approves from the team review
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req) => app.fetch(req),
-  );
-  const base = `http://127.0.0.1:${server.addr.port}`;
-  const dirs: string[] = [];
-  const contexts: BrowserContext[] = [];
+  const server = serveApp(app);
+  const { base } = server;
   const problems: string[] = [];
   const sheetPath = `/o/${admin.orgId}/timesheets?date=2026-11-02`;
   const reviewPath = `/o/${admin.orgId}/timesheets/review?date=2026-11-02`;
   try {
     // The employee opens their timesheet for Oct 26 – Nov 8 and submits it.
-    const emp = await openBrowser(dirs, contexts);
-    watch(emp, problems, "employee");
+    const desktop = { viewport: { width: 1100, height: 900 }, timezoneId: TZ };
+    const emp = await openPage(desktop);
+    await watchProblems(emp, problems, { label: "employee" });
     await signIn(emp, base, employee.email, sheetPath);
     assert.match((await emp.locator("h1").textContent())!, /My timesheet/);
     assert.match((await emp.locator(".lead").first().textContent())!, /Oct 26 – Nov 8, 2026/);
@@ -113,8 +67,8 @@ Deno.test("browser: an employee submits, a manager approves from the team review
     );
 
     // The manager reviews the team's period and approves the selection.
-    const mgr = await openBrowser(dirs, contexts);
-    watch(mgr, problems, "manager");
+    const mgr = await openPage(desktop);
+    await watchProblems(mgr, problems, { label: "manager" });
     await signIn(mgr, base, manager.email, reviewPath);
     const row = mgr.locator(`tr[data-user-id="${employee.userId}"]`);
     assert.equal(await row.locator("[data-status]").getAttribute("data-status"), "submitted");
@@ -163,14 +117,11 @@ Deno.test("browser: an employee submits, a manager approves from the team review
 
     assert.deepEqual(problems, []);
   } finally {
-    for (const c of contexts) await c.close().catch(() => {});
+    await closeBrowsers();
     await server.shutdown();
     app.close();
-    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
   }
 });
-
-const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 Deno.test("pages: employees correct their own entries on the timesheet page when allowed; reports explain overtime", async () => {
   const app = await testApp();
@@ -181,7 +132,7 @@ Deno.test("pages: employees correct their own entries on the timesheet page when
     const api = `/api/v1/orgs/${admin.orgId}`;
     const path = `/o/${admin.orgId}/timesheets?date=2026-11-10`;
     const post = (fields: Record<string, string>, client = emp.client, to = path) =>
-      client.request("POST", to, new URLSearchParams(fields).toString(), FORM);
+      postForm(client, to, fields);
     const add = {
       intent: "add",
       start: "2026-11-10T08:00",
