@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { VersionedSettings } from "../lib/settings/repository.ts";
+import type { BillingRecord } from "../lib/billing/lifecycle.ts";
 import type { Context } from "hono";
 import type { Config } from "../config.ts";
 import type { OrgScope, Store } from "../lib/kv/mod.ts";
@@ -39,6 +41,10 @@ export interface OrgContext {
   org: Organization;
   membership: Membership;
   membershipVersionstamp: string;
+  /** The organization's settings as read with the membership (one round trip per request). */
+  settings: VersionedSettings;
+  /** The billing record as read with the membership. */
+  billing: { record: BillingRecord; versionstamp: string | null };
 }
 
 /** Hono environment of this app. */

@@ -36,11 +36,21 @@ export async function getBillingRecord(scope: OrgScope): Promise<{
     scope.key("billing"),
     scope.key("profile"),
   ]);
+  return billingFrom(billing, profile.value as Organization | null);
+}
+
+/** The key parts of the stored billing record (for callers that read it with other keys). */
+export const BILLING_PARTS = ["billing"] as const;
+
+/** The billing record from its stored entry (a fresh trial record when none was stored yet). */
+export function billingFrom(
+  billing: { value: unknown; versionstamp: string | null },
+  org: Organization | null,
+): { record: BillingRecord; versionstamp: string | null } {
   if (billing.value) {
     return { record: billing.value as BillingRecord, versionstamp: billing.versionstamp };
   }
-  const createdAt = (profile.value as Organization | null)?.createdAt ?? 0;
-  return { record: newBillingRecord(createdAt), versionstamp: null };
+  return { record: newBillingRecord(org?.createdAt ?? 0), versionstamp: null };
 }
 
 /** Entitlements from a record, the admin's switched-off features, the time and the mode. */

@@ -29,6 +29,23 @@ import { addUsage } from "../billing/usage.ts";
 /** The member's revision record: the longest entry they ever had and the span of their locks. */
 export interface UserRev extends LockHint {
   maxDurationMs: number;
+  /**
+   * An upper bound of every closed entry's end: no entry of the member ever ended later. A new
+   * interval starting at or after it cannot overlap a closed entry, so clocking in needs no scan.
+   * Absent on records written before it was kept (then the scan always runs).
+   */
+  lastEndMs?: number;
+}
+
+/** `rev` after writing `entries`: the longest duration and the latest end kept up to date. */
+function revAfter(timeline: Timeline, entries: (TimeEntry | null)[]): UserRev {
+  const closed = entries.filter((e): e is TimeEntry => e !== null && e.end !== null);
+  const known = timeline.rev.lastEndMs;
+  return {
+    ...timeline.rev,
+    maxDurationMs: Math.max(timeline.maxDurationMs, ...closed.map((e) => e.end! - e.start)),
+    lastEndMs: known === undefined ? undefined : Math.max(known, ...closed.map((e) => e.end!)),
+  };
 }
 
 /** Where an entry is found from its id, its running pointer or the org-wide index. */
@@ -68,7 +85,8 @@ export async function readTimeline(scope: OrgScope, userId: string): Promise<Tim
     const e = await scope.store.get<TimeEntry>(entityKey(scope, { userId, ...running }));
     if (e.value) open = { entry: e.value, versionstamp: e.versionstamp };
   }
-  const value = (rev.value as UserRev | null) ?? { maxDurationMs: 0 };
+  // No record yet means no entries yet: nothing has ended.
+  const value = (rev.value as UserRev | null) ?? { maxDurationMs: 0, lastEndMs: 0 };
   return {
     userId,
     revVersionstamp: rev.versionstamp,
@@ -106,6 +124,8 @@ export async function assertNoOverlap(
   if (open && open.id !== excludeId && overlaps(start, stop, open.start, Number.MAX_SAFE_INTEGER)) {
     throw overlapError(open);
   }
+  const lastEnd = timeline.rev.lastEndMs;
+  if (lastEnd !== undefined && lastEnd <= start) return;
   const from = Math.max(0, start - timeline.maxDurationMs);
   for (const other of await entriesBetween(scope, timeline.userId, from, stop)) {
     if (other.id === excludeId) continue;
@@ -154,13 +174,9 @@ function buildCommit(
 ): Atomic {
   const { before, after } = change;
   const op = scope.store.atomic();
-  const durationOf = (e: TimeEntry | null) => (e && e.end !== null ? e.end - e.start : 0);
   op.check(scope.key("user_rev", timeline.userId), timeline.revVersionstamp).set(
     scope.key("user_rev", timeline.userId),
-    {
-      ...timeline.rev,
-      maxDurationMs: Math.max(timeline.maxDurationMs, durationOf(after)),
-    } satisfies UserRev,
+    revAfter(timeline, [after]),
   );
   for (const c of change.checks ?? []) op.check(c.key, c.versionstamp);
   if (before) {
@@ -298,12 +314,8 @@ export async function importEntries(
     }
     await assertUnlocked(scope, userId, timeline.rev, [{ from, to }]);
     const op = scope.store.atomic();
-    const longest = Math.max(timeline.maxDurationMs, ...chunk.map((e) => e.end! - e.start));
     op.check(userRevKey(scope, userId), timeline.revVersionstamp)
-      .set(
-        userRevKey(scope, userId),
-        { ...timeline.rev, maxDurationMs: longest } satisfies UserRev,
-      );
+      .set(userRevKey(scope, userId), revAfter(timeline, chunk));
     for (const e of chunk) {
       placeEntry(op, scope, e);
       addAudit(op, scope, {

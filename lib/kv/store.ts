@@ -202,6 +202,25 @@ export class Store {
     return indexed.versionstamp === null ? null : new OrgScope(SCOPE_TOKEN, this, orgId);
   }
 
+  /**
+   * Like {@linkcode scopeForMember}, and in the same round trip the organization's keys `prefetch`
+   * (parts after `["org", orgId]`), returned in order. Requests use it to read the membership,
+   * profile and settings together with the proof, instead of one read after another.
+   */
+  async scopeForMemberWith(
+    userId: string,
+    orgId: string,
+    prefetch: Deno.KvKeyPart[][],
+  ): Promise<{ scope: OrgScope; entries: MaybeEntry<unknown>[] } | null> {
+    if (typeof orgId !== "string" || orgId.length > 64) return null;
+    const scope = new OrgScope(SCOPE_TOKEN, this, orgId);
+    const [link, ...entries] = await this.getMany<unknown>([
+      globalKeys.userOrg(userId, orgId),
+      ...prefetch.map((parts) => scope.key(...parts)),
+    ]);
+    return link.versionstamp === null ? null : { scope, entries };
+  }
+
   /** A scope for an organization that is being created now (its id is new). */
   scopeForNewOrg(): OrgScope {
     return new OrgScope(SCOPE_TOKEN, this, newId());

@@ -28,7 +28,18 @@ export async function getSettings(scope: OrgScope): Promise<VersionedSettings> {
   ]);
   const org = profile.value as Organization | null;
   if (!org) throw new DomainError("not_found", "not_found", "organization not found");
-  const s = stored.value as Stored | null;
+  return settingsFrom(org, stored.value);
+}
+
+/** The key parts of the stored settings record (for callers that read it with other keys). */
+export const SETTINGS_PARTS = ["settings"] as const;
+
+/**
+ * Settings from the organization's profile and the stored record at {@linkcode SETTINGS_PARTS}
+ * (null: never changed, so the defaults).
+ */
+export function settingsFrom(org: Organization, stored: unknown): VersionedSettings {
+  const s = stored as Stored | null;
   const base = defaultSettings(org.timeZone);
   return {
     version: s?.version ?? 0,

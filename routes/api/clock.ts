@@ -9,7 +9,7 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 import { breakStartBody, clockInBody, clockOutBody, geoOf } from "./schemas.ts";
-import { getSettings, requireBreakType } from "../../lib/settings/repository.ts";
+import { requireBreakType } from "../../lib/settings/repository.ts";
 import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
 import { effectiveSettings } from "../../lib/billing/gates.ts";
 import { entitlements } from "../middleware/plan.ts";
@@ -29,22 +29,19 @@ function puncher(c: AppContext): Puncher {
 }
 
 /** The entry as JSON, viewed with the organization's break rules (paid breaks, deduction). */
-async function entryJson(c: AppContext, entry: TimeEntry | null, now: number) {
-  if (!entry) return null;
-  const { settings } = await getSettings(c.get("org").scope);
-  return viewEntry(entry, now, settings);
+function entryJson(c: AppContext, entry: TimeEntry | null, now: number) {
+  return entry ? viewEntry(entry, now, c.get("org").settings.settings) : null;
 }
 
 /** Routes mounted at `/api/v1/orgs/:orgId/clock` (after `requireOrg`). */
 export const clockApi = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { state, entry } = await clockStatus(c.get("org").scope, c.get("org").membership.userId);
-    return c.json({ state, entry: await entryJson(c, entry, c.get("deps").now()) });
+    return c.json({ state, entry: entryJson(c, entry, c.get("deps").now()) });
   })
   .post("/in", idempotent(), async (c) => {
     const body = await readJson(c, clockInBody);
-    const { scope } = c.get("org");
-    const { settings } = await getSettings(scope);
+    const { scope, settings: { settings } } = c.get("org");
     // Without the plan's geofencing, `requireLocation` is not applied.
     const rules = effectiveSettings(settings, await entitlements(c));
     const place = await resolveClockInLocation(scope, rules, body);
@@ -62,16 +59,16 @@ export const clockApi = new Hono<AppEnv>()
     const typeId = body.typeId ?? null;
     await requireBreakType(scope, typeId);
     const now = c.get("deps").now();
-    return c.json(await entryJson(c, await startBreak(scope, puncher(c), now, typeId), now));
+    return c.json(entryJson(c, await startBreak(scope, puncher(c), now, typeId), now));
   })
   .post("/break/end", async (c) => {
     await readJson(c, clockOutBody);
     const now = c.get("deps").now();
-    return c.json(await entryJson(c, await endBreak(c.get("org").scope, puncher(c), now), now));
+    return c.json(entryJson(c, await endBreak(c.get("org").scope, puncher(c), now), now));
   })
   .post("/out", async (c) => {
     const body = await readJson(c, clockOutBody);
     const now = c.get("deps").now();
     const entry = await clockOut(c.get("org").scope, puncher(c), geoOf(body), now);
-    return c.json(await entryJson(c, entry, now));
+    return c.json(entryJson(c, entry, now));
   });

@@ -7,12 +7,14 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppContext, AppEnv } from "../context.ts";
+import type { AppContext, AppEnv, OrgContext } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { readSession } from "../../lib/identity/sessions.ts";
 import { getUser } from "../../lib/identity/users.ts";
-import { getMembership, type Role } from "../../lib/members/members.ts";
-import { getOrg } from "../../lib/orgs/orgs.ts";
+import type { Membership, Role } from "../../lib/members/members.ts";
+import type { Organization } from "../../lib/orgs/orgs.ts";
+import { SETTINGS_PARTS, settingsFrom } from "../../lib/settings/repository.ts";
+import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "cf_session";
@@ -87,16 +89,29 @@ export function requireOrg(param = "orgId"): MiddlewareHandler<AppEnv> {
 }
 
 /** The org context of `orgId` for `userId`, or null when they are not an active member. */
-export async function resolveOrg(c: Context<AppEnv>, userId: string, orgId: string) {
-  const scope = await c.get("deps").store.scopeForMember(userId, orgId);
-  if (!scope) return null;
-  const m = await getMembership(scope, userId);
-  if (!m || !m.value.active) return null;
+export async function resolveOrg(
+  c: Context<AppEnv>,
+  userId: string,
+  orgId: string,
+): Promise<OrgContext | null> {
+  const found = await c.get("deps").store.scopeForMemberWith(userId, orgId, [
+    ["member", userId],
+    ["profile"],
+    [...SETTINGS_PARTS],
+    [...BILLING_PARTS],
+  ]);
+  if (!found) return null;
+  const [member, profile, settings, billing] = found.entries;
+  const membership = member.value as Membership | null;
+  const org = profile.value as Organization | null;
+  if (!membership || !membership.active || !org) return null;
   return {
-    scope,
-    org: await getOrg(scope),
-    membership: m.value,
-    membershipVersionstamp: m.versionstamp,
+    scope: found.scope,
+    org,
+    membership,
+    membershipVersionstamp: member.versionstamp!,
+    settings: settingsFrom(org, settings.value),
+    billing: billingFrom(billing, org),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The plan in requests: the organization's entitlements, computed at most once per request
- * (billing record + the admins' switched-off features + the server clock + the billing mode),
+ * from what `requireOrg` read (billing record + the admins' switched-off features) and the
+ * server clock and billing mode,
  * and the gates built on them. Use after `requireOrg` (API) or `orgMember` (pages).
  *
  * | helper | does |
@@ -16,15 +17,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppContext, AppDeps, AppEnv } from "../context.ts";
 import type { BillingMode } from "../../lib/billing/lifecycle.ts";
-import {
-  type Entitlements,
-  entitlementsOf,
-  getBillingRecord,
-} from "../../lib/billing/entitlements.ts";
+import { type Entitlements, entitlementsOf } from "../../lib/billing/entitlements.ts";
 import { assertFeature } from "../../lib/billing/gates.ts";
 import { type CountLimit, type LimitCheck, limitCheck } from "../../lib/billing/limits.ts";
 import type { Feature } from "../../lib/billing/plans.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 
 /** How billing is set up on this server: on with Stripe, else everyone has `DEFAULT_PLAN`. */
 export function billingMode(deps: Pick<AppDeps, "config">): BillingMode {
@@ -32,18 +28,19 @@ export function billingMode(deps: Pick<AppDeps, "config">): BillingMode {
 }
 
 /** The entitlements of the request's organization, computed once per request. */
-export async function entitlements(c: AppContext): Promise<Entitlements> {
+export function entitlements(c: AppContext): Promise<Entitlements> {
   const known = c.get("entitlements") as Entitlements | undefined;
-  if (known) return known;
-  const { scope } = c.get("org");
+  if (known) return Promise.resolve(known);
+  const { billing, settings } = c.get("org");
   const deps = c.get("deps");
-  const [{ record }, { settings }] = await Promise.all([
-    getBillingRecord(scope),
-    getSettings(scope),
-  ]);
-  const ent = entitlementsOf(record, settings.disabledFeatures, deps.now(), billingMode(deps));
+  const ent = entitlementsOf(
+    billing.record,
+    settings.settings.disabledFeatures,
+    deps.now(),
+    billingMode(deps),
+  );
   c.set("entitlements", ent);
-  return ent;
+  return Promise.resolve(ent);
 }
 
 /** Compute the entitlements before the handlers (pages read them synchronously). */
