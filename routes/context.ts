@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { TimelineKeys } from "../lib/entries/repository.ts";
 import type { VersionedSettings } from "../lib/settings/repository.ts";
 import type { BillingRecord } from "../lib/billing/lifecycle.ts";
 import type { Context } from "hono";
@@ -45,6 +46,8 @@ export interface OrgContext {
   settings: VersionedSettings;
   /** The billing record as read with the membership. */
   billing: { record: BillingRecord; versionstamp: string | null };
+  /** The member's own timeline keys as read with the membership (for the clock). */
+  ownTimeline: TimelineKeys;
 }
 
 /** Hono environment of this app. */

@@ -162,6 +162,7 @@ export async function readUsage(
   now: number,
   days: number = USAGE_DAYS,
 ): Promise<UsageDay[]> {
+  await usageMeter(scope.store).flush();
   const first = usageDay(now - (days - 1) * DAY_MS);
   const afterLast = usageDay(now + DAY_MS);
   const found = new Map<string, Partial<Record<UsageMetric, number>>>();
@@ -201,59 +202,63 @@ interface Pending {
   n: bigint;
 }
 
+/** How long increments may wait in memory before a request commits them. */
+export const METER_MAX_DELAY_MS = 250;
+
 /**
- * A small batched writer for counters that are not part of another write (API requests).
- * {@linkcode UsageMeter.count} resolves once the increment is committed; increments that arrive
- * while a commit is in flight are summed and committed together by the next one, so under load
- * many requests share one commit (the local KV pays one fsync per commit), and a test that waits
- * for its answer sees the counter. No timer is involved: nothing is left running between
- * requests.
+ * A batched writer for counters that are not part of another write (API requests). Increments
+ * are summed in memory; the first increment that finds the oldest pending one at least
+ * {@linkcode METER_MAX_DELAY_MS} old commits them all, and only that caller waits for the commit.
+ * So under load a few commits a second carry every count (the local KV pays one fsync per
+ * commit, and requests should not each pay for one), and no timer is left running between
+ * requests. Readers call {@linkcode UsageMeter.flush} first ({@linkcode readUsage} does), so they
+ * see every increment counted before they read. At most the last quarter second of counts is lost
+ * if the process dies.
  */
 export class UsageMeter {
   readonly #store: Store;
   #pending = new Map<string, Pending>();
-  #waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
-  #running = false;
+  #oldest = 0;
+  #inflight: Promise<void> | null = null;
 
   /** A meter writing to `store`. Use {@linkcode usageMeter} to share one per store. */
   constructor(store: Store) {
     this.#store = store;
   }
 
-  /** Add `n` to counter `metric` of the day of `now`; resolves when committed. */
+  /**
+   * Add `n` to counter `metric` of the day of `now`. Resolves at once, or, for the increment
+   * that triggers a commit of the batch, when that commit is done.
+   */
   count(scope: OrgScope, metric: CounterMetric, n: number, now: number): Promise<void> {
     const day = usageDay(now);
     const id = `${scope.orgId}\u0000${day}\u0000${metric}`;
     const p = this.#pending.get(id);
+    if (this.#pending.size === 0) this.#oldest = performance.now();
     if (p) p.n += BigInt(n);
     else this.#pending.set(id, { key: usageKey(scope, day, metric), n: BigInt(n) });
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (!this.#running) this.#run();
-    return done;
+    const due = performance.now() - this.#oldest >= METER_MAX_DELAY_MS || this.#pending.size >= 500;
+    return due && !this.#inflight ? this.flush() : Promise.resolve();
   }
 
-  async #run(): Promise<void> {
-    this.#running = true;
-    try {
-      while (this.#pending.size > 0) {
-        const batch = [...this.#pending.values()];
-        const waiters = this.#waiters;
-        this.#pending = new Map();
-        this.#waiters = [];
-        try {
-          // 1000 mutations per atomic is the KV limit; stay well under it.
-          for (let i = 0; i < batch.length; i += 500) {
-            const op = this.#store.atomic();
-            for (const p of batch.slice(i, i + 500)) op.sum(p.key, p.n);
-            await op.commit();
-          }
-          for (const w of waiters) w.resolve();
-        } catch (err) {
-          for (const w of waiters) w.reject(err);
-        }
+  /** Commit every pending increment (waiting for a commit already in flight first). */
+  async flush(): Promise<void> {
+    while (this.#inflight) await this.#inflight;
+    if (this.#pending.size === 0) return;
+    const batch = [...this.#pending.values()];
+    this.#pending = new Map();
+    this.#inflight = (async () => {
+      // 1000 mutations per atomic is the KV limit; stay well under it.
+      for (let i = 0; i < batch.length; i += 500) {
+        const op = this.#store.atomic();
+        for (const p of batch.slice(i, i + 500)) op.sum(p.key, p.n);
+        await op.commit();
       }
+    })();
+    try {
+      await this.#inflight;
     } finally {
-      this.#running = false;
+      this.#inflight = null;
     }
   }
 }

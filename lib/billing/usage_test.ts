@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Store } from "../kv/mod.ts";
-import { addUsage, readUsage, setGauge, usageDay, UsageMeter, usageMeter } from "./usage.ts";
+import { addUsage, readUsage, setGauge, usageDay, usageMeter } from "./usage.ts";
 
 const DAY = 24 * 3600 * 1000;
 const T0 = Date.UTC(2026, 10, 2, 23, 30);
@@ -42,15 +42,16 @@ Deno.test("readUsage: 30 days oldest first; counters per day, gauges carried for
   }
 });
 
-Deno.test("the meter commits every increment, sharing commits under concurrency", async () => {
+Deno.test("the meter keeps every increment, sharing commits, and readers see them all", async () => {
   const store = await Store.open(":memory:");
   try {
     const a = store.scopeForNewOrg();
     const b = store.scopeForNewOrg();
-    const meter = new UsageMeter(store);
+    const meter = usageMeter(store);
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => meter.count(i % 5 ? a : b, "apiRequests", 1, T0)),
     );
+    // Counted in memory; a reader flushes first and sees all of them.
     assert.equal((await readUsage(a, T0)).at(-1)!.apiRequests, 40);
     assert.equal((await readUsage(b, T0)).at(-1)!.apiRequests, 10);
     assert.equal(usageMeter(store), usageMeter(store), "one meter per store");

@@ -15,6 +15,7 @@ import {
   newEntryId,
   readTimeline,
   type Timeline,
+  type TimelineKeys,
 } from "../entries/repository.ts";
 
 /** Where a member stands now. */
@@ -24,6 +25,8 @@ export type ClockState = "out" | "in" | "break";
 export interface Puncher {
   userId: string;
   membershipVersionstamp: string;
+  /** The member's timeline keys if the request already read them (saves a round trip). */
+  timeline?: TimelineKeys;
 }
 
 /** Optional details of a clock-in. */
@@ -44,8 +47,9 @@ export function stateOf(entry: TimeEntry | null): ClockState {
 export async function clockStatus(
   scope: OrgScope,
   userId: string,
+  prefetched?: TimelineKeys,
 ): Promise<{ state: ClockState; entry: TimeEntry | null }> {
-  const t = await readTimeline(scope, userId);
+  const t = await readTimeline(scope, userId, prefetched);
   const entry = t.open?.entry ?? null;
   return { state: stateOf(entry), entry };
 }
@@ -67,36 +71,42 @@ export async function clockIn(
   nowMs: number,
 ): Promise<TimeEntry> {
   const now = toSecond(nowMs);
-  const entry = await commitEntryChange(scope, p.userId, async (t) => {
-    if (t.open) {
-      throw new DomainError("conflict", "already_clocked_in", "You are already clocked in", {
-        entryId: t.open.entry.id,
-      });
-    }
-    await assertNoOverlap(scope, t, now, null, null);
-    const after: TimeEntry = {
-      id: newEntryId(nowMs),
-      userId: p.userId,
-      start: now,
-      end: null,
-      breaks: [],
-      note: input.note ?? null,
-      locationId: input.locationId ?? null,
-      clockInGeo: input.geo ?? null,
-      clockOutGeo: null,
-      source: "clock",
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    };
-    return {
-      before: null,
-      after,
-      action: "clock.in",
-      actorId: p.userId,
-      reason: null,
-      checks: membershipCheck(scope, p),
-    };
-  }, nowMs);
+  const entry = await commitEntryChange(
+    scope,
+    p.userId,
+    async (t) => {
+      if (t.open) {
+        throw new DomainError("conflict", "already_clocked_in", "You are already clocked in", {
+          entryId: t.open.entry.id,
+        });
+      }
+      await assertNoOverlap(scope, t, now, null, null);
+      const after: TimeEntry = {
+        id: newEntryId(nowMs),
+        userId: p.userId,
+        start: now,
+        end: null,
+        breaks: [],
+        note: input.note ?? null,
+        locationId: input.locationId ?? null,
+        clockInGeo: input.geo ?? null,
+        clockOutGeo: null,
+        source: "clock",
+        createdAt: nowMs,
+        updatedAt: nowMs,
+      };
+      return {
+        before: null,
+        after,
+        action: "clock.in",
+        actorId: p.userId,
+        reason: null,
+        checks: membershipCheck(scope, p),
+      };
+    },
+    nowMs,
+    p.timeline,
+  );
   return entry!;
 }
 
@@ -111,48 +121,64 @@ export async function startBreak(
   typeId: string | null = null,
 ): Promise<TimeEntry> {
   const now = toSecond(nowMs);
-  const entry = await commitEntryChange(scope, p.userId, (t) => {
-    const open = requireOpen(t);
-    if (stateOf(open.entry) === "break") {
-      throw new DomainError("conflict", "already_on_break", "You are already on a break");
-    }
-    const after = {
-      ...open.entry,
-      breaks: [...open.entry.breaks, { start: Math.max(now, open.entry.start), end: null, typeId }],
-      updatedAt: nowMs,
-    };
-    return Promise.resolve({
-      before: open,
-      after,
-      action: "clock.break_start",
-      actorId: p.userId,
-      reason: null,
-      checks: membershipCheck(scope, p),
-    });
-  }, nowMs);
+  const entry = await commitEntryChange(
+    scope,
+    p.userId,
+    (t) => {
+      const open = requireOpen(t);
+      if (stateOf(open.entry) === "break") {
+        throw new DomainError("conflict", "already_on_break", "You are already on a break");
+      }
+      const after = {
+        ...open.entry,
+        breaks: [...open.entry.breaks, {
+          start: Math.max(now, open.entry.start),
+          end: null,
+          typeId,
+        }],
+        updatedAt: nowMs,
+      };
+      return Promise.resolve({
+        before: open,
+        after,
+        action: "clock.break_start",
+        actorId: p.userId,
+        reason: null,
+        checks: membershipCheck(scope, p),
+      });
+    },
+    nowMs,
+    p.timeline,
+  );
   return entry!;
 }
 
 /** End the running break now. 409 `not_clocked_in` or `not_on_break`. */
 export async function endBreak(scope: OrgScope, p: Puncher, nowMs: number): Promise<TimeEntry> {
   const now = toSecond(nowMs);
-  const entry = await commitEntryChange(scope, p.userId, (t) => {
-    const open = requireOpen(t);
-    if (stateOf(open.entry) !== "break") {
-      throw new DomainError("conflict", "not_on_break", "You are not on a break");
-    }
-    const breaks = open.entry.breaks.slice();
-    const last = breaks.pop()!;
-    breaks.push({ start: last.start, end: Math.max(now, last.start) });
-    return Promise.resolve({
-      before: open,
-      after: { ...open.entry, breaks, updatedAt: nowMs },
-      action: "clock.break_end",
-      actorId: p.userId,
-      reason: null,
-      checks: membershipCheck(scope, p),
-    });
-  }, nowMs);
+  const entry = await commitEntryChange(
+    scope,
+    p.userId,
+    (t) => {
+      const open = requireOpen(t);
+      if (stateOf(open.entry) !== "break") {
+        throw new DomainError("conflict", "not_on_break", "You are not on a break");
+      }
+      const breaks = open.entry.breaks.slice();
+      const last = breaks.pop()!;
+      breaks.push({ start: last.start, end: Math.max(now, last.start) });
+      return Promise.resolve({
+        before: open,
+        after: { ...open.entry, breaks, updatedAt: nowMs },
+        action: "clock.break_end",
+        actorId: p.userId,
+        reason: null,
+        checks: membershipCheck(scope, p),
+      });
+    },
+    nowMs,
+    p.timeline,
+  );
   return entry!;
 }
 
@@ -164,20 +190,26 @@ export async function clockOut(
   nowMs: number,
 ): Promise<TimeEntry> {
   const now = toSecond(nowMs);
-  const entry = await commitEntryChange(scope, p.userId, (t) => {
-    const open = requireOpen(t);
-    const end = Math.max(now, open.entry.start);
-    const breaks = open.entry.breaks.map((
-      b,
-    ) => (b.end === null ? { ...b, end: Math.max(end, b.start) } : b));
-    return Promise.resolve({
-      before: open,
-      after: { ...open.entry, end, breaks, clockOutGeo: geo, updatedAt: nowMs },
-      action: "clock.out",
-      actorId: p.userId,
-      reason: null,
-      checks: membershipCheck(scope, p),
-    });
-  }, nowMs);
+  const entry = await commitEntryChange(
+    scope,
+    p.userId,
+    (t) => {
+      const open = requireOpen(t);
+      const end = Math.max(now, open.entry.start);
+      const breaks = open.entry.breaks.map((
+        b,
+      ) => (b.end === null ? { ...b, end: Math.max(end, b.start) } : b));
+      return Promise.resolve({
+        before: open,
+        after: { ...open.entry, end, breaks, clockOutGeo: geo, updatedAt: nowMs },
+        action: "clock.out",
+        actorId: p.userId,
+        reason: null,
+        checks: membershipCheck(scope, p),
+      });
+    },
+    nowMs,
+    p.timeline,
+  );
   return entry!;
 }

@@ -20,7 +20,7 @@
  */
 
 import { DomainError, notFound } from "../errors.ts";
-import { type Atomic, isId, type Key, newId, type OrgScope } from "../kv/mod.ts";
+import { type Atomic, isId, type Key, type MaybeEntry, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit, entityHistory } from "../audit/audit.ts";
 import { overlaps, type TimeEntry, validateTimes, viewEntry } from "./model.ts";
 import { assertUnlocked, type LockHint } from "./locks.ts";
@@ -73,12 +73,25 @@ export function userRevKey(scope: OrgScope, userId: string): Key {
   return scope.key("user_rev", userId);
 }
 
-/** Read the member's revision and running entry. */
-export async function readTimeline(scope: OrgScope, userId: string): Promise<Timeline> {
-  const [rev, ptr] = await scope.store.getMany<UserRev | { id: string; start: number }>([
-    scope.key("user_rev", userId),
-    scope.key("open_entry", userId),
-  ]);
+/** The two keys a timeline starts from, as read (see {@linkcode timelineParts}). */
+export type TimelineKeys = MaybeEntry<unknown>[];
+
+/**
+ * The key parts (after the org prefix) of the member's revision and running-entry pointer, for
+ * callers that read them together with other keys and pass them to {@linkcode readTimeline}.
+ */
+export function timelineParts(userId: string): Deno.KvKeyPart[][] {
+  return [["user_rev", userId], ["open_entry", userId]];
+}
+
+/** Read the member's revision and running entry (from `prefetched` keys when given). */
+export async function readTimeline(
+  scope: OrgScope,
+  userId: string,
+  prefetched?: TimelineKeys,
+): Promise<Timeline> {
+  const [rev, ptr] = prefetched ??
+    await scope.store.getMany<unknown>(timelineParts(userId).map((p) => scope.key(...p)));
   let open: Timeline["open"] = null;
   const running = ptr.value as { id: string; start: number } | null;
   if (running) {
@@ -239,10 +252,13 @@ export async function commitEntryChange(
   userId: string,
   plan: (timeline: Timeline) => Promise<EntryChange>,
   now: number,
+  prefetched?: TimelineKeys,
 ): Promise<TimeEntry | null> {
   const attempts = 8;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const timeline = await readTimeline(scope, userId);
+    // The first attempt may start from keys the request already read; a stale read only fails
+    // the commit's checks and the next attempt reads afresh.
+    const timeline = await readTimeline(scope, userId, attempt === 1 ? prefetched : undefined);
     let change: EntryChange;
     try {
       change = await plan(timeline);

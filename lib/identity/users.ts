@@ -74,6 +74,31 @@ export async function getUsers(store: Store, ids: string[]): Promise<User[]> {
   return got.flatMap((e) => (e.value === null ? [] : [e.value]));
 }
 
+/** How long {@linkcode cachedUser} may answer from memory. */
+export const USER_CACHE_MS = 30_000;
+const USER_CACHE_SIZE = 10_000;
+const userCaches = new WeakMap<Store, Map<string, { user: User; until: number }>>();
+
+/**
+ * The user with `id`, from a small in-process cache (at most {@linkcode USER_CACHE_MS} old).
+ * For signed-in requests, whose session and membership are still read fresh every time: the
+ * cached record only supplies who the person is (id, name, email), never a decision about
+ * access, so a stale copy can show an old name for a few seconds and nothing more.
+ */
+export async function cachedUser(store: Store, id: string, now: number): Promise<User | null> {
+  let cache = userCaches.get(store);
+  if (!cache) userCaches.set(store, cache = new Map());
+  const hit = cache.get(id);
+  if (hit && hit.until > now) return hit.user;
+  const user = await getUser(store, id);
+  if (user) {
+    cache.delete(id);
+    if (cache.size >= USER_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(id, { user, until: now + USER_CACHE_MS });
+  }
+  return user;
+}
+
 /** The user with `email` (any case), or null. */
 export async function findUserByEmail(store: Store, email: string): Promise<User | null> {
   const ptr = await store.get<string>(globalKeys.userByEmail(normalizeEmail(email)));

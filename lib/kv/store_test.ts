@@ -396,3 +396,20 @@ Deno.test("runMigrations refuses two migrations with the same number", async () 
     assert.deepEqual(log, []);
   });
 });
+
+Deno.test("a file store reads on its own connection and sees every commit at once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "clockflow-store-" });
+  const store = await Store.open(`${dir}/kv.sqlite3`);
+  try {
+    const scope = store.scopeForNewOrg();
+    for (let i = 0; i < 200; i++) {
+      const vs = await store.atomic().set(scope.key("counter"), i).commit();
+      const got = await scope.get<number>("counter");
+      assert.equal(got.value, i);
+      assert.equal(got.versionstamp, vs);
+    }
+  } finally {
+    store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -24,8 +24,8 @@ import {
 import { type TimeEntry, viewEntry } from "../../lib/entries/model.ts";
 
 function puncher(c: AppContext): Puncher {
-  const { membership, membershipVersionstamp } = c.get("org");
-  return { userId: membership.userId, membershipVersionstamp };
+  const { membership, membershipVersionstamp, ownTimeline } = c.get("org");
+  return { userId: membership.userId, membershipVersionstamp, timeline: ownTimeline };
 }
 
 /** The entry as JSON, viewed with the organization's break rules (paid breaks, deduction). */
@@ -36,7 +36,8 @@ function entryJson(c: AppContext, entry: TimeEntry | null, now: number) {
 /** Routes mounted at `/api/v1/orgs/:orgId/clock` (after `requireOrg`). */
 export const clockApi = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const { state, entry } = await clockStatus(c.get("org").scope, c.get("org").membership.userId);
+    const { scope, membership, ownTimeline } = c.get("org");
+    const { state, entry } = await clockStatus(scope, membership.userId, ownTimeline);
     return c.json({ state, entry: entryJson(c, entry, c.get("deps").now()) });
   })
   .post("/in", idempotent(), async (c) => {

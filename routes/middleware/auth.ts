@@ -10,11 +10,12 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppContext, AppEnv, OrgContext } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { readSession } from "../../lib/identity/sessions.ts";
-import { getUser } from "../../lib/identity/users.ts";
+import { cachedUser } from "../../lib/identity/users.ts";
 import type { Membership, Role } from "../../lib/members/members.ts";
 import type { Organization } from "../../lib/orgs/orgs.ts";
 import { SETTINGS_PARTS, settingsFrom } from "../../lib/settings/repository.ts";
 import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
+import { timelineParts } from "../../lib/entries/repository.ts";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "cf_session";
@@ -52,7 +53,7 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     c.set("sessionToken", null);
     if (token) {
       const session = await readSession(deps.store, token, deps.now());
-      const user = session ? await getUser(deps.store, session.userId) : null;
+      const user = session ? await cachedUser(deps.store, session.userId, performance.now()) : null;
       if (user) {
         c.set("user", user);
         c.set("sessionToken", token);
@@ -99,9 +100,10 @@ export async function resolveOrg(
     ["profile"],
     [...SETTINGS_PARTS],
     [...BILLING_PARTS],
+    ...timelineParts(userId),
   ]);
   if (!found) return null;
-  const [member, profile, settings, billing] = found.entries;
+  const [member, profile, settings, billing, ...ownTimeline] = found.entries;
   const membership = member.value as Membership | null;
   const org = profile.value as Organization | null;
   if (!membership || !membership.active || !org) return null;
@@ -112,6 +114,7 @@ export async function resolveOrg(
     membershipVersionstamp: member.versionstamp!,
     settings: settingsFrom(org, settings.value),
     billing: billingFrom(billing, org),
+    ownTimeline,
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Usage metering of the JSON API: every request that reached its organization (after
  * `requireOrg`, whatever the answer) adds one to the organization's `apiRequests` counter of the
- * day (`lib/billing/usage.ts`). The increment goes through the store's batched meter, started
- * before the handler runs and awaited after it, so it costs no latency of its own and concurrent
- * requests share commits. A failure to count is logged and never fails the request.
+ * day (`lib/billing/usage.ts`). The increment goes to the store's batched meter, which keeps it in
+ * memory and commits a batch a few times a second; only the request that triggers a batch waits
+ * for it, after its own handler. A failure to count is logged and never fails the request.
  *
  * @module
  */
