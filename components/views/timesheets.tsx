@@ -42,6 +42,15 @@ const FLASH = {
 /** A flash code of the timesheet pages. */
 export type TimesheetFlash = keyof typeof FLASH;
 
+/** The duration totals of a timesheet, in display order: label, data attribute, field. */
+const TOTAL_ROWS = [
+  ["Worked", "worked", "workedSeconds"],
+  ["Regular", "regular", "regularSeconds"],
+  ["Overtime", "overtime", "overtimeSeconds"],
+  ["Double time", "double", "doubleTimeSeconds"],
+  ["PTO", "pto", "ptoSeconds"],
+] as const;
+
 /** The message of a timesheet flash code (null for others). */
 export function timesheetFlash(code: string | undefined | null): string | null {
   return code && Object.hasOwn(FLASH, code) ? FLASH[code as TimesheetFlash] : null;
@@ -161,36 +170,17 @@ export function TimesheetPage(p: TimesheetPageProps) {
         {sheet.submittedLabel && <p class="muted">{sheet.submittedLabel}</p>}
         {sheet.decidedLabel && <p class="muted">{sheet.decidedLabel}</p>}
         <dl class="sheet-totals">
-          <div>
-            <dt>Worked</dt>
-            <dd data-total="worked">
-              <Duration seconds={sheet.totals.workedSeconds} class="big" />
-            </dd>
-          </div>
-          <div>
-            <dt>Regular</dt>
-            <dd data-total="regular">
-              <Duration seconds={sheet.totals.regularSeconds} />
-            </dd>
-          </div>
-          <div>
-            <dt>Overtime</dt>
-            <dd data-total="overtime">
-              <Duration seconds={sheet.totals.overtimeSeconds} />
-            </dd>
-          </div>
-          <div>
-            <dt>Double time</dt>
-            <dd data-total="double">
-              <Duration seconds={sheet.totals.doubleTimeSeconds} />
-            </dd>
-          </div>
-          <div>
-            <dt>PTO</dt>
-            <dd data-total="pto">
-              <Duration seconds={sheet.totals.ptoSeconds} />
-            </dd>
-          </div>
+          {TOTAL_ROWS.map(([label, key, field]) => (
+            <div key={key}>
+              <dt>{label}</dt>
+              <dd data-total={key}>
+                <Duration
+                  seconds={sheet.totals[field]}
+                  class={key === "worked" ? "big" : undefined}
+                />
+              </dd>
+            </div>
+          ))}
           <div>
             <dt>Gross pay</dt>
             <dd data-total="gross">
