@@ -22,7 +22,7 @@ import { DomainError } from "../lib/errors.ts";
 import { DEFAULT_ITERATIONS, hashPassword } from "../lib/identity/password.ts";
 import { findUserByEmail } from "../lib/identity/users.ts";
 import { signUp } from "../lib/orgs/orgs.ts";
-import { addMember, getMembership, type Role } from "../lib/members/members.ts";
+import { addMember, getMembership, type Role, updateMember } from "../lib/members/members.ts";
 import { createEntry } from "../lib/entries/manage.ts";
 import { clockIn } from "../lib/clock/clock.ts";
 
@@ -181,6 +181,8 @@ export async function seedDemo(
       passwordHash: hashes[i + 1],
       role: p.role,
     }, nowMs);
+    // A realistic pay rate (cents per hour) so reports show gross pay: $19.00 to $38.00.
+    await updateMember(scope, created.user.id, m.id, { hourlyRateCents: 1900 + 95 * i * 2 }, nowMs);
     ids.push(m.id);
   }
   const [managerId, ...employeeIds] = ids;
