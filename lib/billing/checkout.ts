@@ -96,37 +96,38 @@ export async function startCheckout(
   }
   const customerId = await ensureOrgCustomer(scope, deps.gateway, req.org, req.actorId, deps.now);
   const quantity = await seatsFor(scope, choice.plan);
-  const { record } = await getBillingRecord(scope);
-  if (record.stripeSubscriptionId && isLive(record.status)) {
-    const sub = await deps.gateway.retrieveSubscription(record.stripeSubscriptionId);
-    if (sub && sub.customerId === customerId && isLive(sub.status) && sub.items.length) {
-      if (sub.status === "past_due" || sub.status === "unpaid") {
-        throw new DomainError(
-          "conflict",
-          "payment_past_due",
-          "The subscription's last payment failed; update the payment method in the billing portal first",
-        );
-      }
-      const item = sub.items[0];
-      if (item.priceId === priceId) {
-        throw new DomainError(
-          "conflict",
-          "already_subscribed",
-          `The organization already subscribes to ${choice.plan} billed ${choice.interval}`,
-        );
-      }
-      return await deps.gateway.createPortalSession({
-        customerId,
-        returnUrl: req.billingUrl,
-        planChange: {
-          subscriptionId: sub.id,
-          itemId: item.id,
-          priceId,
-          quantity,
-          returnUrl: `${req.billingUrl}?plan=changed`,
-        },
-      });
+  // Ask Stripe, not the record: a subscription whose webhook has not arrived yet must not lead
+  // to a second one (a second Checkout would bill the organization twice).
+  const live = (await deps.gateway.listSubscriptions(customerId))
+    .filter((s) => s.customerId === customerId && isLive(s.status) && s.items.length > 0);
+  const sub = live[0];
+  if (sub) {
+    if (sub.status === "past_due" || sub.status === "unpaid") {
+      throw new DomainError(
+        "conflict",
+        "payment_past_due",
+        "The subscription's last payment failed; update the payment method in the billing portal first",
+      );
     }
+    const item = sub.items[0];
+    if (item.priceId === priceId) {
+      throw new DomainError(
+        "conflict",
+        "already_subscribed",
+        `The organization already subscribes to ${choice.plan} billed ${choice.interval}`,
+      );
+    }
+    return await deps.gateway.createPortalSession({
+      customerId,
+      returnUrl: req.billingUrl,
+      planChange: {
+        subscriptionId: sub.id,
+        itemId: item.id,
+        priceId,
+        quantity,
+        returnUrl: `${req.billingUrl}?plan=changed`,
+      },
+    });
   }
   const session = await deps.gateway.createCheckoutSession({
     orgId: scope.orgId,

@@ -132,6 +132,11 @@ export interface BillingGateway {
   createPortalSession(input: PortalInput): Promise<{ url: string }>;
   /** The subscription as it is now, or null when the provider does not know it. */
   retrieveSubscription(subscriptionId: string): Promise<SubscriptionSnapshot | null>;
+  /**
+   * The customer's subscriptions as they are now (newest first, at most ten), so a checkout can
+   * see a subscription whose webhook has not arrived yet.
+   */
+  listSubscriptions(customerId: string): Promise<SubscriptionSnapshot[]>;
   /** Set the seats of a subscription item, with prorations. */
   setSeatQuantity(change: SeatChange): Promise<SubscriptionSnapshot>;
   /**

@@ -145,6 +145,15 @@ class StripeGateway implements BillingGateway {
     return sub ? subscriptionSnapshot(sub) : null;
   }
 
+  async listSubscriptions(customerId: string): Promise<SubscriptionSnapshot[]> {
+    const page = await this.stripe.subscriptions.list({
+      customer: customerId,
+      status: "all",
+      limit: 10,
+    });
+    return page.data.map(subscriptionSnapshot);
+  }
+
   async setSeatQuantity(change: SeatChange): Promise<SubscriptionSnapshot> {
     const sub = await this.stripe.subscriptions.update(
       change.subscriptionId,

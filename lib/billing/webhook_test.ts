@@ -147,6 +147,7 @@ function stubGateway(subs: Map<string, SubscriptionSnapshot>): BillingGateway {
     setSeatQuantity: no,
     verifyWebhook: no,
     retrieveSubscription: (id) => Promise.resolve(subs.get(id) ?? null),
+    listSubscriptions: no,
   };
 }
 

@@ -296,6 +296,30 @@ Deno.test("portal: a session for the organization's customer that returns to the
   });
 });
 
+Deno.test("no second subscription while the first one's webhook is still on its way", async () => {
+  await withBilling(async (w) => {
+    const a = await signUpOrg(w.app);
+    const base = `/api/v1/orgs/${a.orgId}/billing/checkout`;
+    const first = await a.client.json("POST", base, { plan: "team", interval: "monthly" });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    // The admin pays; Stripe has the subscription, but no event has reached us yet.
+    w.fake.completeCheckout(new URL(first.body.url).pathname.split("/").pop()!);
+    const before = await snapshot(w.app.store);
+
+    const again = await a.client.json("POST", base, { plan: "team", interval: "monthly" });
+    assertApiError(again, 409, "already_subscribed");
+    const change = await a.client.json("POST", base, { plan: "business", interval: "monthly" });
+    assert.equal(change.status, 200, JSON.stringify(change.body));
+    assert.match(
+      change.body.url,
+      /^https:\/\/billing\.stripe\.com\//,
+      "a plan change, not a checkout",
+    );
+    assert.equal(w.fake.requestsTo("POST", "/v1/checkout/sessions").length, 1, "one checkout only");
+    assertSameSnapshot(before, await snapshot(w.app.store), "nothing stored meanwhile");
+  });
+});
+
 Deno.test("changing plan while subscribed goes through the portal's prorated plan-change confirmation", async () => {
   await withBilling(async (w) => {
     const a = await signUpOrg(w.app);

@@ -7,6 +7,7 @@
  * | `POST /v1/customers`, `GET /v1/customers/:id` | customers (metadata kept) |
  * | `POST /v1/checkout/sessions` | subscription-mode Checkout sessions |
  * | `POST /v1/billing_portal/sessions` | portal sessions, with `flow_data` |
+ * | `GET /v1/subscriptions` | list by `customer` and `status` (newest first) |
  * | `GET /v1/subscriptions/:id`, `POST /v1/subscriptions/:id` | retrieve; items' quantity / price |
  *
  * Requests need `Authorization: Bearer <secret key>`; bodies are form-encoded with qs-style
@@ -274,6 +275,7 @@ export class FakeStripe {
     }
     if (method === "POST" && path === "/v1/checkout/sessions") return this.#createCheckout(p);
     if (method === "POST" && path === "/v1/billing_portal/sessions") return this.#createPortal(p);
+    if (method === "GET" && path === "/v1/subscriptions") return this.#listSubscriptions(p);
     if ((m = path.match(/^\/v1\/subscriptions\/([^/]+)$/))) {
       const id = decodeURIComponent(m[1]);
       const sub = this.subscriptions.get(id);
@@ -286,6 +288,18 @@ export class FakeStripe {
       "invalid_request_error",
       `Unrecognized request URL (${method}: ${path}).`,
     );
+  }
+
+  /** `GET /v1/subscriptions?customer=…&status=…&limit=…`, newest first, as Stripe lists them. */
+  #listSubscriptions(p: Obj): Obj {
+    const status = typeof p.status === "string" ? p.status : "active";
+    const limit = Math.min(100, Number(p.limit ?? 10) || 10);
+    const data = [...this.subscriptions.values()]
+      .filter((sub) => p.customer === undefined || sub.customer === p.customer)
+      .filter((sub) => status === "all" || sub.status === status)
+      .sort((a, b) => Number(b.created) - Number(a.created))
+      .slice(0, limit);
+    return { object: "list", data, has_more: false, url: "/v1/subscriptions" };
   }
 
   #createCustomer(p: Obj): Obj {
