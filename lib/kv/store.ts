@@ -167,9 +167,7 @@ export class Store {
    * membership there (active or not: the caller checks the membership's own state).
    */
   async scopeForMember(userId: string, orgId: string): Promise<OrgScope | null> {
-    if (typeof orgId !== "string" || orgId.length > 64) return null;
-    const link = await this.#read.get(assertKey(globalKeys.userOrg(userId, orgId)));
-    return link.versionstamp === null ? null : new OrgScope(SCOPE_TOKEN, this, orgId);
+    return (await this.scopeForMemberWith(userId, orgId, []))?.scope ?? null;
   }
 
   /**

@@ -51,13 +51,12 @@ export function settingsFrom(org: Organization, stored: unknown): VersionedSetti
  * Throw 400 `unknown_break_type` unless every given type id (nulls ignored) is one of the
  * organization's break types.
  */
-export async function requireBreakType(
-  scope: OrgScope,
+export function requireBreakType(
+  settings: Pick<Settings, "breaks">,
   ...typeIds: (string | null | undefined)[]
-): Promise<void> {
+): void {
   const wanted = typeIds.filter((t): t is string => typeof t === "string");
   if (wanted.length === 0) return;
-  const { settings } = await getSettings(scope);
   const known = settings.breaks.types.map((t) => t.id);
   const unknown = wanted.find((t) => !known.includes(t));
   if (unknown !== undefined) {

@@ -12,7 +12,6 @@ import type { AppEnv } from "../context.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { billingMode, entitlements } from "../middleware/plan.ts";
 import { billingStatus } from "../../lib/billing/status.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -21,10 +20,10 @@ export const billingStatusApi = new Hono<AppEnv>()
   .get("/", requireRole("admin"), async (c) => {
     const { scope } = c.get("org");
     const deps = c.get("deps");
-    const { settings } = await getSettings(scope);
+    const { settings } = c.get("org").settings;
     const s = await billingStatus(
       scope,
-      await entitlements(c),
+      entitlements(c),
       settings.disabledFeatures,
       deps.now(),
       billingMode(deps),

@@ -44,7 +44,7 @@ export const clockApi = new Hono<AppEnv>()
     const body = await readJson(c, clockInBody);
     const { scope, settings: { settings } } = c.get("org");
     // Without the plan's geofencing, `requireLocation` is not applied.
-    const rules = effectiveSettings(settings, await entitlements(c));
+    const rules = effectiveSettings(settings, entitlements(c));
     const place = await resolveClockInLocation(scope, rules, body);
     const now = c.get("deps").now();
     const entry = await clockIn(scope, puncher(c), {
@@ -58,7 +58,7 @@ export const clockApi = new Hono<AppEnv>()
     const body = await readJson(c, breakStartBody);
     const { scope } = c.get("org");
     const typeId = body.typeId ?? null;
-    await requireBreakType(scope, typeId);
+    requireBreakType(c.get("org").settings.settings, typeId);
     const now = c.get("deps").now();
     return c.json(entryJson(c, await startBreak(scope, puncher(c), now, typeId), now));
   })

@@ -16,7 +16,7 @@ import { DomainError, notFound } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { isManager, type Role } from "../../lib/members/members.ts";
 import { viewEntry } from "../../lib/entries/model.ts";
-import { getSettings, requireBreakType } from "../../lib/settings/repository.ts";
+import { requireBreakType } from "../../lib/settings/repository.ts";
 import { entryAuditHistory, getEntry, listEntries } from "../../lib/entries/repository.ts";
 import {
   assertMayCorrect,
@@ -48,9 +48,8 @@ function forbidden(): never {
 }
 
 /** The organization's settings and the caller, for corrections and views. */
-async function rulesAndActor(c: AppContext) {
-  const { scope, membership } = c.get("org");
-  const { settings } = await getSettings(scope);
+function rulesAndActor(c: AppContext) {
+  const { membership, settings: { settings } } = c.get("org");
   return { settings, actor: { userId: membership.userId, role: membership.role } };
 }
 
@@ -78,34 +77,34 @@ export const entriesApi = new Hono<AppEnv>()
       cursor: decodeCursorParam(q.cursor),
     });
     const now = c.get("deps").now();
-    const { settings } = await getSettings(scope);
+    const { settings } = c.get("org").settings;
     return c.json({
       data: page.data.map((e) => viewEntry(e, now, settings)),
       nextCursor: page.nextCursor,
     });
   })
   .post("/", idempotent(), async (c) => {
-    const { settings, actor } = await rulesAndActor(c);
+    const { settings, actor } = rulesAndActor(c);
     if (!mayCorrectAnyone(actor, settings)) forbidden();
     const body = await readJson(c, entryBody);
     assertMayCorrect(actor, body.userId, settings);
-    await requireBreakType(c.get("org").scope, ...(body.breaks ?? []).map((b) => b.typeId));
+    requireBreakType(settings, ...(body.breaks ?? []).map((b) => b.typeId));
     const now = c.get("deps").now();
     const entry = await createEntry(c.get("org").scope, c.get("user")!.id, body, now);
     return c.json(viewEntry(entry, now, settings), 201);
   })
   .get("/:id", async (c) => {
-    const { settings } = await getSettings(c.get("org").scope);
+    const { settings } = c.get("org").settings;
     const entry = await visibleEntry(c, c.req.param("id"));
     return c.json(viewEntry(entry, c.get("deps").now(), settings));
   })
   .patch("/:id", async (c) => {
-    const { settings, actor } = await rulesAndActor(c);
+    const { settings, actor } = rulesAndActor(c);
     if (!mayCorrectAnyone(actor, settings)) forbidden();
     const owner = (await visibleEntry(c, c.req.param("id"))).userId;
     assertMayCorrect(actor, owner, settings);
     const body = await readJson(c, entryPatch);
-    await requireBreakType(c.get("org").scope, ...(body.breaks ?? []).map((b) => b.typeId));
+    requireBreakType(settings, ...(body.breaks ?? []).map((b) => b.typeId));
     const now = c.get("deps").now();
     const entry = await updateEntry(
       c.get("org").scope,
@@ -117,7 +116,7 @@ export const entriesApi = new Hono<AppEnv>()
     return c.json(viewEntry(entry, now, settings));
   })
   .delete("/:id", async (c) => {
-    const { settings, actor } = await rulesAndActor(c);
+    const { settings, actor } = rulesAndActor(c);
     if (!mayCorrectAnyone(actor, settings)) forbidden();
     const owner = (await visibleEntry(c, c.req.param("id"))).userId;
     assertMayCorrect(actor, owner, settings);

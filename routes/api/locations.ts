@@ -84,7 +84,7 @@ export const locationsApi = new Hono<AppEnv>()
       c.get("user")!.id,
       body,
       c.get("deps").now(),
-      { activeLimit: await limitFor(c, "locations") },
+      { activeLimit: limitFor(c, "locations") },
     );
     return c.json(viewLocation(loc), 201);
   })
@@ -99,7 +99,7 @@ export const locationsApi = new Hono<AppEnv>()
       c.req.param("id"),
       body,
       c.get("deps").now(),
-      { activeLimit: await limitFor(c, "locations") },
+      { activeLimit: limitFor(c, "locations") },
     );
     return c.json(viewLocation(loc));
   })

@@ -43,7 +43,7 @@ export const membersApi = new Hono<AppEnv>()
         role: body.role,
       },
       deps.now(),
-      { activeLimit: await limitFor(c, "activeMembers") },
+      { activeLimit: limitFor(c, "activeMembers") },
     );
     await onMembersChanged(deps, c.get("org").scope);
     return c.json(member, 201);
@@ -64,7 +64,7 @@ export const membersApi = new Hono<AppEnv>()
       c.req.param("userId"),
       body,
       c.get("deps").now(),
-      { activeLimit: await limitFor(c, "activeMembers") },
+      { activeLimit: limitFor(c, "activeMembers") },
     );
     if (body.active !== undefined) await onMembersChanged(c.get("deps"), c.get("org").scope);
     return c.json(member);

@@ -18,7 +18,6 @@ import { id, localDate, note, paging, reason } from "./schemas.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { getMembership, isManager, type Membership } from "../../lib/members/members.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import { localDateOf } from "../../lib/time/week.ts";
 import { memberBalances, type TypeBalance } from "../../lib/pto/balance.ts";
 import { teamCalendar } from "../../lib/pto/calendar.ts";
@@ -125,14 +124,14 @@ function viewBalance(b: TypeBalance) {
 /** Routes mounted at `/api/v1/orgs/:orgId/pto` (after `requireOrg`). */
 export const ptoApi = new Hono<AppEnv>()
   .use("*", requireFeature("pto"))
-  .get("/types", async (c) => {
-    const { settings } = await getSettings(c.get("org").scope);
+  .get("/types", (c) => {
+    const { settings } = c.get("org").settings;
     return c.json({ data: settings.pto.types });
   })
   .get("/balances", async (c) => {
     const q = readQuery(c, z.strictObject({ userId: id.optional() }));
     const m = await subject(c, q.userId);
-    const { settings } = await getSettings(c.get("org").scope);
+    const { settings } = c.get("org").settings;
     const position = await memberBalances(c.get("org").scope, settings, m, c.get("deps").now());
     return c.json({
       userId: position.userId,
@@ -144,7 +143,7 @@ export const ptoApi = new Hono<AppEnv>()
   .get("/ledger", async (c) => {
     const q = readQuery(c, z.strictObject({ userId: id.optional(), typeId }));
     const m = await subject(c, q.userId);
-    const { settings } = await getSettings(c.get("org").scope);
+    const { settings } = c.get("org").settings;
     const type = requireType(settings, q.typeId);
     const position = await memberBalances(
       c.get("org").scope,
@@ -247,8 +246,7 @@ export const ptoApi = new Hono<AppEnv>()
   })
   .get("/calendar", async (c) => {
     const q = readQuery(c, calendarQuery);
-    const { scope } = c.get("org");
-    const { settings } = await getSettings(scope);
+    const { scope, settings: { settings } } = c.get("org");
     const today = localDateOf(c.get("deps").now(), settings.timeZone);
     const from = q.from ? Temporal.PlainDate.from(q.from) : today.with({ day: 1 });
     const to = q.to

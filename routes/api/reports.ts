@@ -55,7 +55,7 @@ export const reportsApi = new Hono<AppEnv>()
       to: Temporal.PlainDate.from(q.to),
       userIds: q.userId ? [q.userId] : null,
       now: c.get("deps").now(),
-      overtimeRules: enabled(await entitlements(c), "overtimeRules"),
+      overtimeRules: enabled(entitlements(c), "overtimeRules"),
     });
     return c.json({ data: report.members.map(hoursRow) });
   });

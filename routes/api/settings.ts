@@ -12,20 +12,20 @@ import type { AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
 import { requireRole } from "../middleware/auth.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
-import { getSettings, updateSettings } from "../../lib/settings/repository.ts";
+import { updateSettings } from "../../lib/settings/repository.ts";
 import { assertSettingsChangeAllowed } from "../../lib/billing/gates.ts";
 import { entitlements } from "../middleware/plan.ts";
 
 /** Routes mounted at `/api/v1/orgs/:orgId/settings` (after `requireOrg`). */
 export const settingsApi = new Hono<AppEnv>()
-  .get("/", async (c) => {
-    const { version, settings } = await getSettings(c.get("org").scope);
+  .get("/", (c) => {
+    const { version, settings } = c.get("org").settings;
     return c.json({ version, ...settings });
   })
   .patch("/", requireRole("admin"), async (c) => {
     const { version: expected, ...patch } = await readJson(c, settingsPatchSchema);
-    const { settings: current } = await getSettings(c.get("org").scope);
-    assertSettingsChangeAllowed(await entitlements(c), current, patch);
+    const { settings: current } = c.get("org").settings;
+    assertSettingsChangeAllowed(entitlements(c), current, patch);
     const { version, settings } = await updateSettings(
       c.get("org").scope,
       c.get("user")!.id,

@@ -44,8 +44,8 @@ async function visibleOwner(c: AppContext): Promise<string> {
 }
 
 /** The pay options of the request's plan. */
-async function payOptions(c: AppContext) {
-  return { overtimeRules: enabled(await entitlements(c), "overtimeRules") };
+function payOptions(c: AppContext) {
+  return { overtimeRules: enabled(entitlements(c), "overtimeRules") };
 }
 
 function transition(action: TimesheetAction) {
@@ -60,7 +60,7 @@ function transition(action: TimesheetAction) {
       action,
       body.reason ?? null,
       c.get("deps").now(),
-      await payOptions(c),
+      payOptions(c),
     );
     return c.json(sheet);
   };
@@ -86,7 +86,7 @@ export const timesheetsApi = new Hono<AppEnv>()
       date: Temporal.PlainDate.from(q.date),
       userId,
       now: c.get("deps").now(),
-      ...await payOptions(c),
+      ...payOptions(c),
     });
     return c.json({ data });
   })
@@ -98,7 +98,7 @@ export const timesheetsApi = new Hono<AppEnv>()
         scope,
         c.req.param("timesheetId"),
         c.get("deps").now(),
-        await payOptions(c),
+        payOptions(c),
       ),
     );
   })

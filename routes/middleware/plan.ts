@@ -7,7 +7,6 @@
  * | helper | does |
  * | --- | --- |
  * | {@linkcode entitlements} | the request's {@linkcode Entitlements} (memoized in the context) |
- * | {@linkcode loadEntitlements} | middleware computing them up front (pages: nav and banner need them) |
  * | {@linkcode requireFeature} | 403 `feature_not_in_plan` / `feature_disabled` unless the feature is on |
  * | {@linkcode limitFor} | the {@linkcode LimitCheck} to hand to a repository (402 `plan_limit`) |
  *
@@ -28,9 +27,9 @@ export function billingMode(deps: Pick<AppDeps, "config">): BillingMode {
 }
 
 /** The entitlements of the request's organization, computed once per request. */
-export function entitlements(c: AppContext): Promise<Entitlements> {
+export function entitlements(c: AppContext): Entitlements {
   const known = c.get("entitlements") as Entitlements | undefined;
-  if (known) return Promise.resolve(known);
+  if (known) return known;
   const { billing, settings } = c.get("org");
   const deps = c.get("deps");
   const ent = entitlementsOf(
@@ -40,15 +39,7 @@ export function entitlements(c: AppContext): Promise<Entitlements> {
     billingMode(deps),
   );
   c.set("entitlements", ent);
-  return Promise.resolve(ent);
-}
-
-/** Compute the entitlements before the handlers (pages read them synchronously). */
-export function loadEntitlements(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await entitlements(c);
-    await next();
-  };
+  return ent;
 }
 
 /**
@@ -58,12 +49,12 @@ export function loadEntitlements(): MiddlewareHandler<AppEnv> {
  */
 export function requireFeature(feature: Feature): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    assertFeature(await entitlements(c), feature);
+    assertFeature(entitlements(c), feature);
     await next();
   };
 }
 
 /** The check of `limit` under the request's plan, for a repository's serialized write. */
-export async function limitFor(c: AppContext, limit: CountLimit): Promise<LimitCheck> {
-  return limitCheck(await entitlements(c), limit);
+export function limitFor(c: AppContext, limit: CountLimit): LimitCheck {
+  return limitCheck(entitlements(c), limit);
 }

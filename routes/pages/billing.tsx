@@ -14,7 +14,6 @@ import { chrome, renderPage } from "./render.tsx";
 import { billingMode, entitlements } from "../middleware/plan.ts";
 import { billingStatus } from "../../lib/billing/status.ts";
 import { PLAN_IDS, type PlanId, PLANS } from "../../lib/billing/plans.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import { BillingPage } from "../../components/views/billing.tsx";
 
 /** Plans sold through Checkout: paid and self-serve. */
@@ -29,8 +28,8 @@ export const billingPages = new Hono<AppEnv>()
     const { scope, org } = c.get("org");
     const deps = c.get("deps");
     const now = deps.now();
-    const ent = await entitlements(c);
-    const { settings } = await getSettings(scope);
+    const ent = entitlements(c);
+    const { settings } = c.get("org").settings;
     const status = await billingStatus(
       scope,
       ent,

@@ -17,7 +17,6 @@ import { z } from "zod";
 import type { AppContext, AppEnv } from "../context.ts";
 import { validate } from "../middleware/body.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import { allLocations } from "../../lib/locations/repository.ts";
 import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
 import { effectiveSettings } from "../../lib/billing/gates.ts";
@@ -87,9 +86,9 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
   const { scope, org, membership } = c.get("org");
   const now = c.get("deps").now();
   const { state, entry } = await clockStatus(scope, membership.userId);
-  const today = await todayTotals(scope, membership.userId, org.timeZone, now, entry?.id ?? null);
-  const [{ settings: stored }, locations, ent] = await Promise.all([
-    getSettings(scope),
+  const { settings: stored } = c.get("org").settings;
+  const today = await todayTotals(scope, membership.userId, stored, now, entry?.id ?? null);
+  const [locations, ent] = await Promise.all([
     allLocations(scope, { activeOnly: true }),
     entitlements(c),
   ]);
@@ -138,10 +137,7 @@ export const clockPages = new Hono<AppEnv>()
       const { scope, org } = c.get("org");
       const p = puncher(c);
       if (action === "in") {
-        const settings = effectiveSettings(
-          (await getSettings(scope)).settings,
-          await entitlements(c),
-        );
+        const settings = effectiveSettings(c.get("org").settings.settings, entitlements(c));
         const place = await resolveClockInLocation(scope, settings, form).catch(explainForForm);
         await clockIn(scope, p, place, c.get("deps").now());
       } else if (action === "break_start") await startBreak(scope, p, c.get("deps").now());
@@ -162,6 +158,12 @@ export const clockPages = new Hono<AppEnv>()
   .get("/week", async (c) => {
     const { scope, org, membership } = c.get("org");
     const date = dateParam(c, org.timeZone);
-    const week = await loadWeek(scope, membership.userId, date, org.timeZone, c.get("deps").now());
+    const week = await loadWeek(
+      scope,
+      membership.userId,
+      date,
+      c.get("org").settings.settings,
+      c.get("deps").now(),
+    );
     return renderPage(c, <MyWeekPage {...chrome(c, "week")} week={week} timeZone={org.timeZone} />);
   });

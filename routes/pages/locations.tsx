@@ -15,7 +15,6 @@ import { validate } from "../middleware/body.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { isTimeZone } from "../../lib/orgs/orgs.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import {
   allLocations,
   createLocation,
@@ -77,10 +76,10 @@ async function locationsPage(
 ) {
   const { scope } = c.get("org");
   const cursor = decodeCursorParam(c.req.query("cursor"));
-  const [page, active, { settings }] = await Promise.all([
+  const { settings } = c.get("org").settings;
+  const [page, active] = await Promise.all([
     listLocations(scope, { limit: 100, cursor }),
     allLocations(scope, { activeOnly: true }),
-    getSettings(scope),
   ]);
   const path = new URL(c.req.url).pathname;
   const base = chrome(c, "locations");
@@ -112,7 +111,7 @@ export const locationPages = new Hono<AppEnv>()
     const intent = (["add", "edit", "active", "delete"] as const)
       .find((i) => i === values.intent);
     const done = (code: keyof typeof FLASH) => c.redirect(`/o/${org.id}/locations?ok=${code}`, 303);
-    const limit = { activeLimit: await limitFor(c, "locations") };
+    const limit = { activeLimit: limitFor(c, "locations") };
     try {
       if (intent === "add") {
         await createLocation(

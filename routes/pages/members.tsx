@@ -63,7 +63,7 @@ export const memberPages = new Hono<AppEnv>()
           ? await hashPassword(input.password, deps.passwordIterations)
           : null;
         await addMember(scope, self, { ...input, passwordHash }, deps.now(), {
-          activeLimit: await limitFor(c, "activeMembers"),
+          activeLimit: limitFor(c, "activeMembers"),
         });
         await onMembersChanged(deps, scope);
         return c.redirect(`/o/${org.id}/members?ok=member_added`, 303);
@@ -71,7 +71,7 @@ export const memberPages = new Hono<AppEnv>()
       const change = validate(changeForm, values);
       const patch = change.intent === "role" ? { role: change.role } : { active: change.active };
       const after = await updateMember(scope, self, change.userId, patch, deps.now(), {
-        activeLimit: await limitFor(c, "activeMembers"),
+        activeLimit: limitFor(c, "activeMembers"),
       });
       if (change.intent === "active") await onMembersChanged(deps, scope);
       if (after.id === self && (!after.active || after.role !== "admin")) {

@@ -18,7 +18,7 @@
  * | `GET /pricing` | everyone |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
  *
- * Pages of an organization compute its entitlements first (`loadEntitlements`): the navigation
+ * Pages of an organization use its entitlements (`routes/middleware/plan.ts`): the navigation
  * hides features that are off, admins see the subscription notice, and pages of a feature that
  * is off answer 403 (`feature_not_in_plan` / `feature_disabled`).
  *
@@ -41,7 +41,6 @@ import { billingPages } from "./billing.tsx";
 import { pricingPages } from "./pricing.tsx";
 import { opsPages } from "./ops.tsx";
 import { orgMember, signedIn } from "./guards.ts";
-import { loadEntitlements } from "../middleware/plan.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 
 const orgScoped = new Hono<AppEnv>()
@@ -64,8 +63,8 @@ export const pages = new Hono<AppEnv>()
   .route("/", orgPages)
   .route("/", pricingPages)
   .route("/", opsPages)
-  .use("/o/:orgId", signedIn(), orgMember(), loadEntitlements())
-  .use("/o/:orgId/*", signedIn(), orgMember(), loadEntitlements())
+  .use("/o/:orgId", signedIn(), orgMember())
+  .use("/o/:orgId/*", signedIn(), orgMember())
   .route("/o/:orgId", orgScoped)
   // Unknown pages under the app's own prefixes answer with an HTML page, not the API's JSON.
   .get("/o/*", (c) => statusPage(c, 404))

@@ -21,7 +21,6 @@ import { validate } from "../middleware/body.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { getUsers } from "../../lib/identity/users.ts";
 import { activeMemberships, getMembership, isManager } from "../../lib/members/members.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import type { Settings } from "../../lib/settings/schema.ts";
 import { localDateOf, parseLocalDate } from "../../lib/time/week.ts";
 import { memberBalances, type TypeBalance } from "../../lib/pto/balance.ts";
@@ -175,7 +174,7 @@ function monthParam(c: AppContext, today: Temporal.PlainDate): Temporal.PlainYea
 async function ptoPage(c: AppContext, failed?: PtoFormState, status?: ContentfulStatusCode) {
   const { scope, membership, org } = c.get("org");
   const now = c.get("deps").now();
-  const { settings } = await getSettings(scope);
+  const { settings } = c.get("org").settings;
   const viewer = actorOf(c);
   const manager = isManager(viewer.role);
   const today = localDateOf(now, settings.timeZone);
@@ -290,7 +289,7 @@ async function applyPtoForm(c: AppContext, values: Record<string, string>): Prom
 async function balancesPage(c: AppContext, failed?: PtoFormState, status?: ContentfulStatusCode) {
   const { scope } = c.get("org");
   const now = c.get("deps").now();
-  const { settings } = await getSettings(scope);
+  const { settings } = c.get("org").settings;
   const memberships = await activeMemberships(scope);
   const users = await getUsers(scope.store, memberships.map((m) => m.userId));
   const members = users.map((u) => ({ id: u.id, name: u.name }))

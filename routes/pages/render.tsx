@@ -12,7 +12,7 @@ import type { AppContext, OrgContext } from "../context.ts";
 import { IslandCollector, IslandsContext } from "../../components/islands.tsx";
 import type { LayoutOrg, LayoutProps, NavSection } from "../../components/Layout.tsx";
 import { flashMessage } from "../../components/flash.ts";
-import type { Entitlements } from "../../lib/billing/entitlements.ts";
+import { entitlements } from "../middleware/plan.ts";
 
 /** Render `page` (a `<Layout>` tree) as the response, `no-store` since pages are personal. */
 export function renderPage(
@@ -31,18 +31,18 @@ export function renderPage(
 /**
  * The organization of the request (when one was resolved), as the layout shows it: with the
  * features in force (navigation hides the others) and, for admins, the subscription notice —
- * both from the entitlements `loadEntitlements` computed for the request.
+ * both from the request's entitlements.
  */
 export function layoutOrg(c: AppContext): LayoutOrg | null {
   const ctx = c.get("org") as OrgContext | undefined;
   if (!ctx) return null;
-  const ent = c.get("entitlements") as Entitlements | undefined;
-  const banner = ent?.standing.banner;
+  const ent = entitlements(c);
+  const banner = ent.standing.banner;
   return {
     id: ctx.org.id,
     name: ctx.org.name,
     role: ctx.membership.role,
-    features: ent?.features,
+    features: ent.features,
     banner: banner && ctx.membership.role === "admin"
       ? { ...banner, now: c.get("deps").now(), timeZone: ctx.org.timeZone }
       : null,

@@ -12,7 +12,6 @@ import type { AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { getUsers } from "../../lib/identity/users.ts";
 import { activeMemberships } from "../../lib/members/members.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import type { OvertimeSettings } from "../../lib/settings/schema.ts";
 import { hoursReport, MAX_REPORT_DAYS } from "../../lib/reports/hours.ts";
 import { rulesFor } from "../../lib/overtime/engine.ts";
@@ -46,7 +45,7 @@ export const reportPages = new Hono<AppEnv>()
   .get("/reports/hours", async (c) => {
     const { scope } = c.get("org");
     const now = c.get("deps").now();
-    const settings = effectiveSettings((await getSettings(scope)).settings, await entitlements(c));
+    const settings = effectiveSettings(c.get("org").settings.settings, entitlements(c));
     const today = localDateOf(now, settings.timeZone);
     const current = periodOf(settings, today);
     const fromText = c.req.query("from") || current.start.toString();

@@ -19,7 +19,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { getSettings, updateSettings } from "../../lib/settings/repository.ts";
+import { updateSettings } from "../../lib/settings/repository.ts";
 import { allLocations } from "../../lib/locations/repository.ts";
 import { SettingsPage } from "../../components/views/settings.tsx";
 import {
@@ -49,8 +49,8 @@ interface Failure {
 
 async function settingsPage(c: AppContext, failure?: Failure) {
   const { scope } = c.get("org");
-  const [{ version, settings }, active, ent] = await Promise.all([
-    getSettings(scope),
+  const { version, settings } = c.get("org").settings;
+  const [active, ent] = await Promise.all([
     allLocations(scope, { activeOnly: true }),
     entitlements(c),
   ]);
@@ -108,8 +108,8 @@ export const settingsPages = new Hono<AppEnv>()
       );
     }
     try {
-      const { settings: current } = await getSettings(scope);
-      assertSettingsChangeAllowed(await entitlements(c), current, read.settings);
+      const { settings: current } = c.get("org").settings;
+      assertSettingsChangeAllowed(entitlements(c), current, read.settings);
       await updateSettings(
         scope,
         c.get("user")!.id,

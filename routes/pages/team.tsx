@@ -23,7 +23,6 @@ import {
   type EntryPatch,
   updateEntry,
 } from "../../lib/entries/manage.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import { localDateOf } from "../../lib/time/week.ts";
 import { fromDateTimeLocal, toDateTimeLocal } from "../../lib/time/local.ts";
 import { clockTime } from "../../components/format.ts";
@@ -85,7 +84,13 @@ async function memberWeek(
   const { scope, org } = c.get("org");
   const who = await member(c);
   const date = dateParam(c, org.timeZone);
-  const week = await loadWeek(scope, who.id, date, org.timeZone, c.get("deps").now());
+  const week = await loadWeek(
+    scope,
+    who.id,
+    date,
+    c.get("org").settings.settings,
+    c.get("deps").now(),
+  );
   return renderPage(
     c,
     <MemberWeekPage
@@ -126,7 +131,7 @@ export async function applyCorrection(
   const actorId = c.get("user")!.id;
   const now = c.get("deps").now();
   const tz = org.timeZone;
-  const { settings } = await getSettings(scope);
+  const { settings } = c.get("org").settings;
   assertMayCorrect({ userId: membership.userId, role: membership.role }, userId, settings);
   if (values.intent === "add") {
     const f = validate(entryForm, values);

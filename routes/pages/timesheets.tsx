@@ -24,7 +24,6 @@ import { DomainError } from "../../lib/errors.ts";
 import { statusOf } from "../middleware/errors.ts";
 import { getUser, getUsers } from "../../lib/identity/users.ts";
 import { getMembership, isManager } from "../../lib/members/members.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import { mayCorrect } from "../../lib/entries/manage.ts";
 import { entriesOverlapping } from "../../lib/entries/repository.ts";
 import { locksTouching } from "../../lib/entries/locks.ts";
@@ -91,8 +90,8 @@ function actorOf(c: AppContext): Actor {
 }
 
 /** The pay options of the organization's plan (overtime only with `overtimeRules`). */
-async function payOptions(c: AppContext) {
-  return { overtimeRules: enabled(await entitlements(c), "overtimeRules") };
+function payOptions(c: AppContext) {
+  return { overtimeRules: enabled(entitlements(c), "overtimeRules") };
 }
 
 /** The layout props with this page family's flash messages. */
@@ -123,14 +122,14 @@ async function sheetPage(
 ) {
   const { scope, org, membership } = c.get("org");
   const now = toSecond(c.get("deps").now());
-  const { settings } = await getSettings(scope);
+  const { settings } = c.get("org").settings;
   const date = dateParam(c, org.timeZone);
   const userId = targetUser(c);
   const own = userId === membership.userId;
   const period = periodOf(settings, date);
   const id = timesheetId(period.start.toString(), userId);
-  const pay = await payOptions(c);
-  const approval = enabled(await entitlements(c), "timesheetApproval");
+  const pay = payOptions(c);
+  const approval = enabled(entitlements(c), "timesheetApproval");
   const sheet = await getTimesheet(scope, id, now, pay);
   const startMs = startOfLocalDay(period.start, settings.timeZone);
   const endMs = startOfLocalDay(period.end.add({ days: 1 }), settings.timeZone);
@@ -235,7 +234,7 @@ async function reviewPage(
   const { scope, org } = c.get("org");
   const now = toSecond(c.get("deps").now());
   const date = dateParam(c, org.timeZone);
-  const { period, data } = await listTimesheets(scope, { date, now, ...await payOptions(c) });
+  const { period, data } = await listTimesheets(scope, { date, now, ...payOptions(c) });
   const names = new Map(
     (await getUsers(scope.store, data.map((s) => s.userId))).map((u) => [u.id, u.name]),
   );
@@ -314,7 +313,7 @@ export const timesheetPages = new Hono<AppEnv>()
             { path: "reason", message: reason ? "Use at most 500 characters" : "Enter a reason" },
           ]);
         }
-        await transitionTimesheet(scope, actor, id, intent, reason, now, await payOptions(c));
+        await transitionTimesheet(scope, actor, id, intent, reason, now, payOptions(c));
       } catch (err) {
         const f = formFailure(err, { reason: one(values.reason) });
         if (intent === "reject") {
@@ -341,7 +340,7 @@ export const timesheetPages = new Hono<AppEnv>()
       const { data } = await listTimesheets(scope, {
         date: dateParam(c, org.timeZone),
         now,
-        ...await payOptions(c),
+        ...payOptions(c),
       });
       ids = data.filter((s) => s.status === "submitted" && mayAct(actor, s.userId, "approve"))
         .map((s) => s.id);
@@ -358,7 +357,7 @@ export const timesheetPages = new Hono<AppEnv>()
     let approved = 0;
     for (const tid of ids) {
       try {
-        await transitionTimesheet(scope, actor, tid, "approve", null, now, await payOptions(c));
+        await transitionTimesheet(scope, actor, tid, "approve", null, now, payOptions(c));
         approved++;
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
@@ -380,7 +379,7 @@ export const timesheetPages = new Hono<AppEnv>()
     const own = userId === membership.userId;
     const intent = values.intent;
     if (isWorkflow(intent)) {
-      assertFeature(await entitlements(c), "timesheetApproval");
+      assertFeature(entitlements(c), "timesheetApproval");
       const reason = (values.reason ?? "").trim() || null;
       try {
         if (reason && reason.length > 500) {
@@ -400,7 +399,7 @@ export const timesheetPages = new Hono<AppEnv>()
           intent,
           reason,
           c.get("deps").now(),
-          await payOptions(c),
+          payOptions(c),
         );
         const past = {
           submit: "submitted",

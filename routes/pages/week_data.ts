@@ -12,7 +12,6 @@ import type { OrgScope } from "../../lib/kv/mod.ts";
 import { entriesOverlapping } from "../../lib/entries/repository.ts";
 import { locksTouching, type PeriodLock, touches } from "../../lib/entries/locks.ts";
 import { breakSeconds, paidTime, type TimeEntry, toSecond } from "../../lib/entries/model.ts";
-import { getSettings } from "../../lib/settings/repository.ts";
 import { isoWeekday, type Settings } from "../../lib/settings/schema.ts";
 import { paidIntervals } from "../../lib/pay/worked.ts";
 import { workedPerDay } from "../../lib/overtime/engine.ts";
@@ -23,28 +22,26 @@ import { clockTime, shortDate } from "../../components/format.ts";
 import type { LockNote, WeekData, WeekEntryRow } from "../../components/views/week.tsx";
 
 /**
- * Today in `timeZone`: its bounds and the worked seconds of entries other than `openId`, by the
- * organization's break rules (paid breaks count, the automatic deduction does not), like the
- * week page.
+ * Today in the organization's time zone: its bounds and the worked seconds of entries other than
+ * `openId`, by the organization's break rules (paid breaks count, the automatic deduction does
+ * not), like the week page. `settings` are the ones the request already read.
  */
 export async function todayTotals(
   scope: OrgScope,
   userId: string,
-  timeZone: string,
+  settings: Settings,
   now: number,
   openId: string | null,
 ): Promise<{ start: number; end: number; closedSeconds: number }> {
+  const { timeZone } = settings;
   const day = localDateOf(now, timeZone);
   const start = day.toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
   const end = day.add({ days: 1 }).toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
-  const [entries, { settings }] = await Promise.all([
-    entriesOverlapping(scope, userId, start, end, now),
-    getSettings(scope),
-  ]);
+  const entries = await entriesOverlapping(scope, userId, start, end, now);
   const closed = entries.filter((e) => e.id !== openId);
   const [closedSeconds] = shownSecondsByDay(
     closed,
-    { ...settings, timeZone },
+    settings,
     new DayCalendar(day, 1, timeZone),
     now,
   );
@@ -128,29 +125,31 @@ export function shownSecondsByDay(
   return workedPerDay(calendar, paidIntervals(entries, shownRules(settings), now));
 }
 
-/** The week of local `date` for `userId`, ready for `WeekView`. */
+/**
+ * The week of local `date` for `userId`, ready for `WeekView`, by the organization's `settings`
+ * (the ones the request already read).
+ */
 export async function loadWeek(
   scope: OrgScope,
   userId: string,
   date: Temporal.PlainDate,
-  timeZone: string,
+  settings: Settings,
   nowMs: number,
 ): Promise<WeekData> {
   const now = toSecond(nowMs);
-  const { settings } = await getSettings(scope);
+  const { timeZone } = settings;
   const w = weekBounds(date, timeZone, isoWeekday(settings.workweekStart) as WeekStart);
   const [entries, locks] = await Promise.all([
     entriesOverlapping(scope, userId, w.start, w.end, now),
     locksTouching(scope, userId, w.start, w.end),
   ]);
-  const rules = { ...settings, timeZone };
-  const perDay = shownSecondsByDay(entries, rules, new DayCalendar(w.days[0], 7, timeZone), now);
+  const perDay = shownSecondsByDay(entries, settings, new DayCalendar(w.days[0], 7, timeZone), now);
   const total = perDay.reduce((a, b) => a + b, 0);
   const today = localDateOf(now, timeZone);
   const byDay: WeekEntryRow[][] = w.days.map(() => []);
   for (const e of entries) {
     const i = w.dayStarts.findLastIndex((s, k) => k < 7 && s <= e.start);
-    byDay[Math.max(0, i)].push(entryRow(e, rules, now, locks));
+    byDay[Math.max(0, i)].push(entryRow(e, settings, now, locks));
   }
   const last = w.days[6];
   const sameYear = w.days[0].year === last.year;
