@@ -173,6 +173,42 @@ function listRows(values: FormValues, prefix: string) {
   return { rows, blank: (all.at(-1) ?? -1) + 1 };
 }
 
+/** The title and the fields every type row has (name, code, paid, remove). */
+function TypeRowBasics(
+  { common, p, title, paidLabel, isNew }: {
+    common: { idPrefix: string; values: FormValues; error?: FormError | null };
+    p: string;
+    title: string;
+    paidLabel: string;
+    isNew: boolean;
+  },
+) {
+  return (
+    <>
+      <p class="settings-row-title">{title}</p>
+      <div class="settings-grid">
+        <Input
+          {...common}
+          name={`${p}name`}
+          label="Name"
+          maxLength={60}
+          hint={isNew ? "Leave empty to add nothing." : undefined}
+        />
+        <Input
+          {...common}
+          name={`${p}id`}
+          label="Code"
+          maxLength={32}
+          optional
+          hint="Empty: made from the name."
+        />
+        <Checkbox {...common} name={`${p}paid`} label={paidLabel} />
+        {!isNew && <Checkbox {...common} name={`${p}remove`} label="Remove" />}
+      </div>
+    </>
+  );
+}
+
 function BreakRows({ values, error }: { values: FormValues; error?: FormError | null }) {
   const { rows, blank } = listRows(values, "breaks.types");
   const all = [...rows, blank];
@@ -187,28 +223,13 @@ function BreakRows({ values, error }: { values: FormValues; error?: FormError | 
           const isNew = i === blank;
           return (
             <li key={i} class="settings-row" data-row={`breaks.types.${i}`}>
-              <p class="settings-row-title">
-                {isNew ? "Add a break type" : values[`${p}name`] || `Break type ${i + 1}`}
-              </p>
-              <div class="settings-grid">
-                <Input
-                  {...common}
-                  name={`${p}name`}
-                  label="Name"
-                  maxLength={60}
-                  hint={isNew ? "Leave empty to add nothing." : undefined}
-                />
-                <Input
-                  {...common}
-                  name={`${p}id`}
-                  label="Code"
-                  maxLength={32}
-                  optional
-                  hint="Empty: made from the name."
-                />
-                <Checkbox {...common} name={`${p}paid`} label="Paid break" />
-                {!isNew && <Checkbox {...common} name={`${p}remove`} label="Remove" />}
-              </div>
+              <TypeRowBasics
+                common={common}
+                p={p}
+                title={isNew ? "Add a break type" : values[`${p}name`] || `Break type ${i + 1}`}
+                paidLabel="Paid break"
+                isNew={isNew}
+              />
             </li>
           );
         })}
@@ -231,28 +252,15 @@ function PtoRows({ values, error }: { values: FormValues; error?: FormError | nu
           const isNew = i === blank;
           return (
             <li key={i} class="settings-row" data-row={`pto.types.${i}`}>
-              <p class="settings-row-title">
-                {isNew ? "Add a time-off type" : values[`${p}name`] || `Time-off type ${i + 1}`}
-              </p>
-              <div class="settings-grid">
-                <Input
-                  {...common}
-                  name={`${p}name`}
-                  label="Name"
-                  maxLength={60}
-                  hint={isNew ? "Leave empty to add nothing." : undefined}
-                />
-                <Input
-                  {...common}
-                  name={`${p}id`}
-                  label="Code"
-                  maxLength={32}
-                  optional
-                  hint="Empty: made from the name."
-                />
-                <Checkbox {...common} name={`${p}paid`} label="Paid" />
-                {!isNew && <Checkbox {...common} name={`${p}remove`} label="Remove" />}
-              </div>
+              <TypeRowBasics
+                common={common}
+                p={p}
+                title={isNew
+                  ? "Add a time-off type"
+                  : values[`${p}name`] || `Time-off type ${i + 1}`}
+                paidLabel="Paid"
+                isNew={isNew}
+              />
               <div class="settings-grid">
                 <Select
                   {...common}
