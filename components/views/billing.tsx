@@ -170,27 +170,16 @@ export function BillingPage(p: BillingPageProps) {
               </tr>
             </thead>
             <tbody>
-              <LimitRow
-                label={LIMIT_LABELS.activeMembers}
-                used={cur.activeMembers}
-                limit={s.limits.activeMembers}
-                usedText={String(cur.activeMembers)}
-                limitLabel={limitText("activeMembers", s.limits.activeMembers)}
-              />
-              <LimitRow
-                label={LIMIT_LABELS.locations}
-                used={cur.locations}
-                limit={s.limits.locations}
-                usedText={String(cur.locations)}
-                limitLabel={limitText("locations", s.limits.locations)}
-              />
-              <LimitRow
-                label={LIMIT_LABELS.storageBytes}
-                used={cur.storageBytes}
-                limit={s.limits.storageBytes}
-                usedText={byteSize(cur.storageBytes)}
-                limitLabel={limitText("storageBytes", s.limits.storageBytes)}
-              />
+              {(["activeMembers", "locations", "storageBytes"] as const).map((name) => (
+                <LimitRow
+                  key={name}
+                  label={LIMIT_LABELS[name]}
+                  used={cur[name]}
+                  limit={s.limits[name]}
+                  usedText={name === "storageBytes" ? byteSize(cur[name]) : String(cur[name])}
+                  limitLabel={limitText(name, s.limits[name])}
+                />
+              ))}
               <tr>
                 <th scope="row">{LIMIT_LABELS.apiRequestsPerMinute}</th>
                 <td data-col="used">{s.usage.today.apiRequests.toLocaleString("en-US")} today</td>
