@@ -9,7 +9,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./routes/context.ts";
 import { errorResponse, onError, onNotFound } from "./routes/middleware/errors.ts";
-import { loadSession } from "./routes/middleware/auth.ts";
+import { authenticate } from "./routes/middleware/auth.ts";
+import { InlineTransport } from "./lib/jobs/jobs.ts";
+import { Outbox } from "./lib/jobs/outbox.ts";
+import { createJobHandler } from "./jobs/mod.ts";
 import { sameOriginForCookies, securityHeaders } from "./routes/middleware/security.ts";
 import { MAX_BODY_BYTES } from "./routes/middleware/body.ts";
 import { apiV1 } from "./routes/api/mod.ts";
@@ -20,10 +23,17 @@ import { stripeWebhook } from "./routes/webhooks/stripe.ts";
 /** Build the app around `deps`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const transport = deps.jobs ??
+    new InlineTransport(
+      createJobHandler({ store: deps.store, billing: deps.billing, mailer: deps.mailer }),
+      ({ job, error }) => console.error(`jobs: ${job.kind} ${job.id} failed:`, error),
+    );
+  const outbox = new Outbox(deps.store, transport, deps.now);
   app.onError(onError);
   app.notFound(onNotFound);
   app.use("*", async (c, next) => {
     c.set("deps", deps);
+    c.set("outbox", outbox);
     await next();
   });
   app.use("*", securityHeaders());
@@ -36,7 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       onError: (c) => errorResponse(c, 413, "payload_too_large", "The body is too large"),
     }),
   );
-  app.use("*", loadSession());
+  app.use("*", authenticate());
   app.use("*", sameOriginForCookies());
   app.route("/api/stripe", stripeWebhook);
   app.route("/api/v1", apiV1);

@@ -13,6 +13,7 @@ import { DEFAULT_THROTTLE } from "./lib/identity/throttle.ts";
 import { createStripeGateway } from "./lib/billing/stripe.ts";
 import { KvQueueTransport } from "./lib/jobs/jobs.ts";
 import { createJobHandler } from "./jobs/mod.ts";
+import { KvMailbox } from "./lib/mail/mail.ts";
 
 if (import.meta.main) {
   const config = loadConfig();
@@ -21,8 +22,9 @@ if (import.meta.main) {
   if (applied.length) console.log(`applied migrations ${applied.join(", ")}`);
   // Billing is on with STRIPE_SECRET_KEY; without it every organization has DEFAULT_PLAN.
   const billing = config.stripe ? createStripeGateway(config.stripe) : null;
+  const mailer = new KvMailbox(store, Date.now);
   const jobs = new KvQueueTransport(store.queueHandle);
-  jobs.listen(createJobHandler({ store, billing })).catch((err) =>
+  jobs.listen(createJobHandler({ store, billing, mailer })).catch((err) =>
     console.error("jobs: the queue listener stopped:", err)
   );
   const app = createApp({
@@ -33,6 +35,7 @@ if (import.meta.main) {
     throttle: DEFAULT_THROTTLE,
     billing,
     jobs,
+    mailer,
   });
   console.log(
     billing

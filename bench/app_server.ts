@@ -13,6 +13,7 @@
  * @module
  */
 
+import { KvMailbox } from "../lib/mail/mail.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { runMigrations, Store } from "../lib/kv/mod.ts";
@@ -33,6 +34,7 @@ if (import.meta.main) {
     now: Date.now,
     passwordIterations: DEFAULT_ITERATIONS,
     throttle: DEFAULT_THROTTLE,
+    mailer: new KvMailbox(store, Date.now),
   });
   const handler: Deno.ServeHandler<Deno.NetAddr> = !stats ? app.fetch : async (req, info) => {
     if (new URL(req.url).pathname === "/__bench/kv-stats") return Response.json(stats.take());

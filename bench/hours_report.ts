@@ -23,6 +23,7 @@
  * @module
  */
 
+import { KvMailbox } from "../lib/mail/mail.ts";
 import { parseArgs } from "node:util";
 import { Store } from "../lib/kv/mod.ts";
 import { createApp } from "../app.ts";
@@ -166,6 +167,7 @@ async function measureReport(
     now: () => NOW,
     passwordIterations: 1_000,
     throttle: DEFAULT_THROTTLE,
+    mailer: new KvMailbox(store, () => NOW, () => {}),
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   try {

@@ -17,6 +17,9 @@ import type { ThrottlePolicy } from "../lib/identity/throttle.ts";
 import type { Entitlements } from "../lib/billing/entitlements.ts";
 import type { BillingGateway } from "../lib/billing/gateway.ts";
 import type { JobTransport } from "../lib/jobs/jobs.ts";
+import type { Outbox } from "../lib/jobs/outbox.ts";
+import type { MailPort } from "../lib/mail/mail.ts";
+import type { Principal } from "../lib/principal.ts";
 
 /** What the app is built from. Tests inject their own clock and cheaper password hashing. */
 export interface AppDeps {
@@ -32,8 +35,13 @@ export interface AppDeps {
    * Tests inject the Stripe adapter pointed at a loopback fake.
    */
   billing?: BillingGateway | null;
-  /** Where background jobs are sent (KV queue in production, inline in tests). */
+  /**
+   * Where background jobs are sent (KV queue in production). Absent: jobs run inline, right
+   * after the commit that caused them (tests, scripts).
+   */
   jobs?: JobTransport | null;
+  /** Where mail goes (SMTP, or the embedded KV mailbox). */
+  mailer: MailPort;
 }
 
 /** The organization a request acts in, after authorization. */
@@ -54,6 +62,10 @@ export interface OrgContext {
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
+    /** The job outbox of this app (`lib/jobs/outbox.ts`). */
+    outbox: Outbox;
+    /** Who acts, resolved by `authenticate()`; null for anonymous requests. */
+    principal: Principal | null;
     user: User | null;
     sessionToken: string | null;
     org: OrgContext;

@@ -10,6 +10,7 @@ import { loadConfig } from "../config.ts";
 import { Store } from "../lib/kv/mod.ts";
 import type { AppDeps } from "../routes/context.ts";
 import { DEFAULT_THROTTLE } from "../lib/identity/throttle.ts";
+import { KvMailbox } from "../lib/mail/mail.ts";
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -40,6 +41,7 @@ export async function testApp(overrides: Partial<AppDeps> = {}): Promise<TestApp
     now: clock.now,
     passwordIterations: 1_000,
     throttle: DEFAULT_THROTTLE,
+    mailer: new KvMailbox(store, clock.now, () => {}),
     ...overrides,
   };
   const app = createApp(deps);

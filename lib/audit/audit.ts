@@ -6,11 +6,15 @@
  */
 
 import { type Atomic, newId, type OrgScope, pageViaIndex } from "../kv/mod.ts";
+import { type Principal, type PrincipalRef, principalRef, userPrincipal } from "../principal.ts";
 
 /** One audited change. */
 export interface AuditRecord {
   id: string;
   at: string;
+  /** Who acted: a person, an API key, a kiosk device or the system (a job). */
+  principal: PrincipalRef;
+  /** The principal's id (the person's user id for a user principal). */
   actorId: string;
   action: string;
   entity: { kind: string; id: string };
@@ -19,9 +23,13 @@ export interface AuditRecord {
   after: unknown;
 }
 
-/** What the caller says about a change; the id and time are filled in. */
-export interface AuditInput {
-  actorId: string;
+/**
+ * What the caller says about a change; the id and time are filled in. Name who acted with
+ * `principal` (use cases pass `ctx.principal`); `actorId` alone means that user.
+ */
+export type AuditInput = AuditFacts & ({ principal: Principal } | { actorId: string });
+
+interface AuditFacts {
   action: string;
   entity: { kind: string; id: string };
   reason?: string | null;
@@ -31,10 +39,14 @@ export interface AuditInput {
 
 /** Add the writes of an audit record to `op` (the record and its per-entity index). */
 export function addAudit(op: Atomic, scope: OrgScope, input: AuditInput, now: number): Atomic {
+  const principal = principalRef(
+    "principal" in input ? input.principal : userPrincipal(input.actorId),
+  );
   const record: AuditRecord = {
     id: newId(now),
     at: new Date(now).toISOString(),
-    actorId: input.actorId,
+    principal,
+    actorId: principal.id,
     action: input.action,
     entity: input.entity,
     reason: input.reason ?? null,

@@ -32,7 +32,7 @@ export async function getBillingRecord(scope: OrgScope): Promise<{
   record: BillingRecord;
   versionstamp: string | null;
 }> {
-  const [billing, profile] = await scope.store.getMany<BillingRecord | Organization>([
+  const [billing, profile] = await scope.getMany<BillingRecord | Organization>([
     scope.key("billing"),
     scope.key("profile"),
   ]);

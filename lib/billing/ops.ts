@@ -88,7 +88,7 @@ async function summarize(
   now: number,
   mode: BillingMode,
 ): Promise<{ summary: OrgSummary; usage: UsageDay[]; record: BillingRecord } | null> {
-  const [profile, billing] = await scope.store.getMany<Organization | BillingRecord>([
+  const [profile, billing] = await scope.getMany<Organization | BillingRecord>([
     scope.key("profile"),
     scope.key("billing"),
   ]);

@@ -68,18 +68,16 @@ export async function linkStripeCustomer(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = await getBillingRecord(scope);
     if (current.record.stripeCustomerId === customerId) return customerId;
-    const owner = await scope.store.get<string>(pointer);
-    if (owner.value !== null && owner.value !== scope.orgId) {
-      throw new Error(`Stripe customer ${customerId} already belongs to another organization`);
-    }
     const next: BillingRecord = { ...current.record, stripeCustomerId: customerId, updatedAt: now };
-    const op = scope.store.atomic()
-      .check(pointer, owner.versionstamp)
+    // The pointer must be new: a customer that another organization owns fails this check on
+    // every attempt (a scope reads no global key, so the check is the test).
+    const op = scope.atomic()
+      .check(pointer, null)
       .set(pointer, scope.orgId);
     addBillingUpdate(op, scope, current, next, actorId, now, "Stripe customer created");
     if (await op.commit()) return customerId;
   }
-  throw new DomainError("conflict", "concurrent_change", "Billing changed meanwhile; retry");
+  throw new Error(`Stripe customer ${customerId} could not be linked to ${scope.orgId}`);
 }
 
 /** The live mark of `eventId`, or null (never applied, or its mark expired). */
@@ -106,12 +104,12 @@ export type EventDecision =
  * @throws Error when the commit keeps losing races (answer 500 so that Stripe retries).
  */
 export async function commitStripeEvent(
+  store: Store,
   scope: OrgScope,
   event: { id: string; type: string; customerId: string },
   decide: (record: BillingRecord) => EventDecision,
   now: number,
 ): Promise<"applied" | "stale" | "duplicate"> {
-  const store = scope.store;
   const markKey = globalKeys.stripeEvent(event.id);
   const pointer = globalKeys.stripeCustomer(event.customerId);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

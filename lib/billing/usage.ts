@@ -89,7 +89,7 @@ export function setGauge(
 
 /** Record one webhook delivery of the organization (for the webhooks feature). */
 export async function recordWebhookDelivery(scope: OrgScope, now: number): Promise<void> {
-  await addUsage(scope.store.atomic(), scope, "webhookDeliveries", 1, now).commit();
+  await addUsage(scope.atomic(), scope, "webhookDeliveries", 1, now).commit();
 }
 
 /** Record today's number of active members (a gauge). */
@@ -98,7 +98,7 @@ export async function recordActiveMembers(
   count: number,
   now: number,
 ): Promise<void> {
-  await setGauge(scope.store.atomic(), scope, "activeMembers", count, now).commit();
+  await setGauge(scope.atomic(), scope, "activeMembers", count, now).commit();
 }
 
 const encoder = new TextEncoder();
@@ -132,14 +132,14 @@ export async function measureStorage(
 ): Promise<number> {
   const key = usageKey(scope, usageDay(now), "storageBytes");
   if (!options.force) {
-    const known = await scope.store.get<Deno.KvU64>(key);
+    const known = await scope.getKey<Deno.KvU64>(key);
     if (known.value) return Number(known.value.value);
   }
   let bytes = 0;
-  for await (const e of scope.store.list<unknown>(scope.key())) {
+  for await (const e of scope.list<unknown>(scope.key())) {
     bytes += keyBytes(e.key) + valueBytes(e.value);
   }
-  await setGauge(scope.store.atomic(), scope, "storageBytes", bytes, now).commit();
+  await setGauge(scope.atomic(), scope, "storageBytes", bytes, now).commit();
   return bytes;
 }
 
@@ -162,12 +162,12 @@ export async function readUsage(
   now: number,
   days: number = USAGE_DAYS,
 ): Promise<UsageDay[]> {
-  await usageMeter(scope.store).flush();
+  await flushUsageMeters();
   const first = usageDay(now - (days - 1) * DAY_MS);
   const afterLast = usageDay(now + DAY_MS);
   const found = new Map<string, Partial<Record<UsageMetric, number>>>();
   for await (
-    const e of scope.store.list<Deno.KvU64>(scope.key("usage"), {
+    const e of scope.list<Deno.KvU64>(scope.key("usage"), {
       start: scope.key("usage", first),
       end: scope.key("usage", afterLast),
     })
@@ -245,14 +245,26 @@ export class UsageMeter {
   async flush(): Promise<void> {
     while (this.#inflight) await this.#inflight;
     if (this.#pending.size === 0) return;
-    const batch = [...this.#pending.values()];
+    const batch = [...this.#pending.entries()];
     this.#pending = new Map();
     this.#inflight = (async () => {
       // 1000 mutations per atomic is the KV limit; stay well under it.
       for (let i = 0; i < batch.length; i += 500) {
-        const op = this.#store.atomic();
-        for (const p of batch.slice(i, i + 500)) op.sum(p.key, p.n);
-        await op.commit();
+        const chunk = batch.slice(i, i + 500);
+        try {
+          const op = this.#store.atomic();
+          for (const [, p] of chunk) op.sum(p.key, p.n);
+          await op.commit();
+        } catch (err) {
+          // Not stored: keep every count not yet committed for the next flush.
+          for (const [id, p] of batch.slice(i)) {
+            const again = this.#pending.get(id);
+            if (again) again.n += p.n;
+            else this.#pending.set(id, p);
+          }
+          if (this.#pending.size) this.#oldest = Math.min(this.#oldest, performance.now());
+          throw err;
+        }
       }
     })();
     try {
@@ -264,6 +276,7 @@ export class UsageMeter {
 }
 
 const meters = new WeakMap<Store, UsageMeter>();
+const liveMeters = new Set<WeakRef<UsageMeter>>();
 
 /** The meter of `store` (one per store, shared by every request). */
 export function usageMeter(store: Store): UsageMeter {
@@ -271,6 +284,22 @@ export function usageMeter(store: Store): UsageMeter {
   if (!m) {
     m = new UsageMeter(store);
     meters.set(store, m);
+    liveMeters.add(new WeakRef(m));
   }
   return m;
+}
+
+/**
+ * Commit what every meter of this process holds, so a reader sees every count made before it
+ * read. Readers hold only an organization's scope (no store), hence all meters.
+ */
+export async function flushUsageMeters(): Promise<void> {
+  const flushes: Promise<void>[] = [];
+  for (const ref of liveMeters) {
+    const m = ref.deref();
+    if (m) flushes.push(m.flush());
+    else liveMeters.delete(ref);
+  }
+  // A meter whose commit fails keeps its counts for its next flush; the read goes on.
+  await Promise.allSettled(flushes);
 }

@@ -188,6 +188,7 @@ async function commit(
     return { outcome: "applied", next };
   };
   const result = await commitStripeEvent(
+    deps.store,
     scope,
     { id: event.id, type: event.type, customerId: event.customerId! },
     decide,

@@ -57,7 +57,7 @@ export async function locksTouching(
 ): Promise<PeriodLock[]> {
   const out: PeriodLock[] = [];
   for await (
-    const e of scope.store.list<PeriodLock>(scope.key("period_lock", userId), {
+    const e of scope.list<PeriodLock>(scope.key("period_lock", userId), {
       start: scope.key("period_lock", userId, Math.max(0, from - MAX_LOCK_MS)),
       end: scope.key("period_lock", userId, Math.max(to, from + 1)),
     })

@@ -91,11 +91,11 @@ export async function readTimeline(
   prefetched?: TimelineKeys,
 ): Promise<Timeline> {
   const [rev, ptr] = prefetched ??
-    await scope.store.getMany<unknown>(timelineParts(userId).map((p) => scope.key(...p)));
+    await scope.getMany<unknown>(timelineParts(userId).map((p) => scope.key(...p)));
   let open: Timeline["open"] = null;
   const running = ptr.value as { id: string; start: number } | null;
   if (running) {
-    const e = await scope.store.get<TimeEntry>(entityKey(scope, { userId, ...running }));
+    const e = await scope.getKey<TimeEntry>(entityKey(scope, { userId, ...running }));
     if (e.value) open = { entry: e.value, versionstamp: e.versionstamp };
   }
   // No record yet means no entries yet: nothing has ended.
@@ -117,7 +117,7 @@ export async function readEntry(
   if (!isId(id)) return null;
   const ref = (await scope.get<EntryRef>("entry_ref", id)).value;
   if (!ref) return null;
-  const e = await scope.store.get<TimeEntry>(entityKey(scope, { ...ref, id }));
+  const e = await scope.getKey<TimeEntry>(entityKey(scope, { ...ref, id }));
   return e.value === null ? null : { entry: e.value, versionstamp: e.versionstamp };
 }
 
@@ -186,7 +186,7 @@ function buildCommit(
   now: number,
 ): Atomic {
   const { before, after } = change;
-  const op = scope.store.atomic();
+  const op = scope.atomic();
   op.check(scope.key("user_rev", timeline.userId), timeline.revVersionstamp).set(
     scope.key("user_rev", timeline.userId),
     revAfter(timeline, [after]),
@@ -329,7 +329,7 @@ export async function importEntries(
       if (hit) throw overlapError(hit);
     }
     await assertUnlocked(scope, userId, timeline.rev, [{ from, to }]);
-    const op = scope.store.atomic();
+    const op = scope.atomic();
     op.check(userRevKey(scope, userId), timeline.revVersionstamp)
       .set(userRevKey(scope, userId), revAfter(timeline, chunk));
     for (const e of chunk) {
@@ -387,19 +387,19 @@ export async function listEntries(
     end: q.to !== undefined ? scope.key(...prefix, q.to) : undefined,
   });
   if (q.userId) {
-    const page = await scope.store.page<TimeEntry>(scope.key("entry", q.userId), {
+    const page = await scope.page<TimeEntry>(scope.key("entry", q.userId), {
       limit: q.limit,
       cursor: q.cursor,
       ...bounds(["entry", q.userId]),
     });
     return { data: page.items.map((e) => e.value), nextCursor: page.nextCursor };
   }
-  const page = await scope.store.page<{ userId: string }>(scope.key("entry_by_start"), {
+  const page = await scope.page<{ userId: string }>(scope.key("entry_by_start"), {
     limit: q.limit,
     cursor: q.cursor,
     ...bounds(["entry_by_start"]),
   });
-  const got = await scope.store.getMany<TimeEntry>(page.items.map((e) =>
+  const got = await scope.getMany<TimeEntry>(page.items.map((e) =>
     entityKey(scope, {
       userId: e.value.userId,
       start: e.key[3] as number,
@@ -418,7 +418,7 @@ export async function entriesBetween(
 ): Promise<TimeEntry[]> {
   const out: TimeEntry[] = [];
   for await (
-    const e of scope.store.list<TimeEntry>(scope.key("entry", userId), {
+    const e of scope.list<TimeEntry>(scope.key("entry", userId), {
       start: scope.key("entry", userId, from),
       end: scope.key("entry", userId, Math.min(to, Number.MAX_SAFE_INTEGER)),
     })
@@ -441,10 +441,10 @@ export interface ScanHint {
  */
 export async function scanHints(scope: OrgScope): Promise<Map<string, ScanHint>> {
   const out = new Map<string, ScanHint>();
-  for await (const e of scope.store.list<UserRev>(scope.key("user_rev"))) {
+  for await (const e of scope.list<UserRev>(scope.key("user_rev"))) {
     out.set(e.key[3] as string, { maxDurationMs: e.value.maxDurationMs ?? 0, open: null });
   }
-  for await (const e of scope.store.list<{ id: string; start: number }>(scope.key("open_entry"))) {
+  for await (const e of scope.list<{ id: string; start: number }>(scope.key("open_entry"))) {
     const userId = e.key[3] as string;
     const hint = out.get(userId) ?? { maxDurationMs: 0, open: null };
     hint.open = { id: e.value.id, start: e.value.start };
@@ -469,7 +469,7 @@ export async function entriesOverlappingWith(
   const found = await entriesBetween(scope, userId, scanFrom, to);
   const open = hint.open;
   if (open && open.start < to && !found.some((e) => e.id === open.id)) {
-    const e = await scope.store.get<TimeEntry>(entityKey(scope, { userId, ...open }));
+    const e = await scope.getKey<TimeEntry>(entityKey(scope, { userId, ...open }));
     if (e.value) {
       found.push(e.value);
       found.sort((a, b) => a.start - b.start);

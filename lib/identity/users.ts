@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Atomic, globalKeys, newId, type Store } from "../kv/mod.ts";
+import { type Atomic, globalKeys, newId, type OrgScope, type Store } from "../kv/mod.ts";
 
 /** A person. `email` and `passwordHash` are null for members who never sign in. */
 export interface User {
@@ -103,4 +103,14 @@ export async function cachedUser(store: Store, id: string, now: number): Promise
 export async function findUserByEmail(store: Store, email: string): Promise<User | null> {
   const ptr = await store.get<string>(globalKeys.userByEmail(normalizeEmail(email)));
   return ptr.value === null ? null : await getUser(store, ptr.value);
+}
+
+/** The users of `ids` who are members (active or not) of the scope's organization, in order. */
+export function memberUsers(scope: OrgScope, ids: string[]): Promise<User[]> {
+  return scope.people<User>(ids);
+}
+
+/** The user `id` when they are a member (active or not) of the scope's organization, or null. */
+export async function memberUser(scope: OrgScope, id: string): Promise<User | null> {
+  return (await scope.people<User>([id]))[0] ?? null;
 }

@@ -12,18 +12,39 @@
  * @module
  */
 
+import { z } from "zod";
 import { newId } from "../kv/mod.ts";
 
-/** Keep an organization's subscription quantity equal to its active members. */
-export interface SyncSeatsJob {
-  kind: "sync_seats";
-  /** Unique per enqueue; redeliveries of the same job keep it. */
-  id: string;
-  orgId: string;
-}
+/** A mail to one person (`lib/mail`). */
+export const mailSchema = z.strictObject({
+  to: z.string().min(3).max(254),
+  subject: z.string().min(1).max(300),
+  text: z.string().max(60_000),
+  html: z.string().max(60_000).optional(),
+});
+
+/**
+ * Every kind of job with its payload schema: the one registry of what may travel through a
+ * transport. A message that does not match is dropped, never run.
+ */
+export const jobSchema = z.discriminatedUnion("kind", [
+  /** Keep an organization's subscription quantity equal to its active members. */
+  z.strictObject({ kind: z.literal("sync_seats"), id: z.string().min(1), orgId: z.string() }),
+  /** Send one mail through the mail port. `orgId` is null for mail before any organization. */
+  z.strictObject({
+    kind: z.literal("send_mail"),
+    id: z.string().min(1),
+    orgId: z.string().nullable(),
+    mail: mailSchema,
+  }),
+]);
 
 /** Every kind of job. */
-export type Job = SyncSeatsJob;
+export type Job = z.infer<typeof jobSchema>;
+/** Keep an organization's subscription quantity equal to its active members. */
+export type SyncSeatsJob = Extract<Job, { kind: "sync_seats" }>;
+/** Send one mail. */
+export type SendMailJob = Extract<Job, { kind: "send_mail" }>;
 
 /** Runs one job; throws to have it retried. */
 export type JobHandler = (job: Job) => Promise<void>;
@@ -39,11 +60,18 @@ export function syncSeatsJob(orgId: string, now = Date.now()): SyncSeatsJob {
   return { kind: "sync_seats", id: newId(now), orgId };
 }
 
+/** A `send_mail` job with a fresh id. */
+export function sendMailJob(
+  orgId: string | null,
+  mail: SendMailJob["mail"],
+  now = Date.now(),
+): SendMailJob {
+  return { kind: "send_mail", id: newId(now), orgId, mail };
+}
+
 /** True when `value` is a job this version understands (queue messages are untyped). */
 export function isJob(value: unknown): value is Job {
-  if (!value || typeof value !== "object") return false;
-  const v = value as Record<string, unknown>;
-  return v.kind === "sync_seats" && typeof v.id === "string" && typeof v.orgId === "string";
+  return jobSchema.safeParse(value).success;
 }
 
 /** Retry delays of the KV queue (at most 5 × at most 1 h). */

@@ -50,4 +50,18 @@ export const globalKeys = {
   /** Every organization id, for operators and migrations that must visit all tenants. */
   orgIndex: (orgId?: string): Key =>
     makeKey(orgId === undefined ? ["org_index"] : ["org_index", orgId]),
+  /**
+   * Jobs committed with the change that causes them, waiting for a transport (`lib/jobs/outbox.ts`):
+   * one dispatcher drains every tenant's jobs, and mail can be caused before any organization
+   * exists (sign-up, password reset).
+   */
+  outbox: (jobId?: string): Key => makeKey(jobId === undefined ? ["outbox"] : ["outbox", jobId]),
+  /** Jobs that failed every delivery, kept for operators to read and retry (`/ops`). */
+  deadJob: (jobId?: string): Key =>
+    makeKey(jobId === undefined ? ["dead_job"] : ["dead_job", jobId]),
+  /**
+   * Mail kept by the embedded mail port (no `SMTP_URL`), for operators at `/ops/mail`: mail goes
+   * to people, some of whom belong to no organization yet.
+   */
+  mail: (id?: string): Key => makeKey(id === undefined ? ["mail"] : ["mail", id]),
 } as const;

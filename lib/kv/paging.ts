@@ -48,14 +48,14 @@ export async function pageViaIndex<T>(
     endParts?: Deno.KvKeyPart[];
   },
 ): Promise<{ data: T[]; nextCursor: string | null }> {
-  const page = await scope.store.page<string>(scope.key(...indexParts), {
+  const page = await scope.page<string>(scope.key(...indexParts), {
     limit: options.limit,
     cursor: options.cursor,
     reverse: options.reverse,
     start: options.startParts ? scope.key(...indexParts, ...options.startParts) : undefined,
     end: options.endParts ? scope.key(...indexParts, ...options.endParts) : undefined,
   });
-  const entities = await scope.store.getMany<T>(
+  const entities = await scope.getMany<T>(
     page.items.map((e) => scope.key(entityKind, e.value)),
   );
   return {

@@ -40,18 +40,33 @@ export interface PageOptions {
 
 const SCOPE_TOKEN = Symbol("OrgScope");
 
+/** Throw unless `key` is under `["org", orgId]`. */
+function assertTenantKey(key: Key, orgId: string): Key {
+  const raw = assertKey(key);
+  if (raw[0] !== "org" || raw[1] !== orgId) {
+    throw new TypeError(`key ${JSON.stringify(raw)} is outside organization ${orgId}`);
+  }
+  return key;
+}
+
 /**
- * A tenant's view of the store: every key it builds starts with `["org", orgId]`. Scopes are made
- * only by the store, from a proof that the caller may act in the organization (a membership,
- * a fresh sign-up, …).
+ * A tenant's view of the store: every key it builds, reads, lists or writes starts with
+ * `["org", orgId]`. There is no way out: the scope hands out no raw store, refuses keys of
+ * other organizations, and reads no global table except the two a tenant needs, each narrowed:
+ * {@linkcode OrgScope.people} (names of this organization's members only) and
+ * {@linkcode OrgScope.accountIdByEmail} (whether an email already has an account).
+ * Scopes are made only by the store, from a proof that the caller may act in the organization
+ * (a membership, a fresh sign-up, …).
  */
 export class OrgScope {
   readonly #prefix: readonly Deno.KvKeyPart[];
+  readonly #store: Store;
 
   /** @internal use the store's `scopeFor…` methods. */
-  constructor(token: symbol, readonly store: Store, readonly orgId: string) {
+  constructor(token: symbol, store: Store, readonly orgId: string) {
     if (token !== SCOPE_TOKEN) throw new TypeError("OrgScope is made by the store only");
     this.#prefix = ["org", orgId];
+    this.#store = store;
   }
 
   /** The key `["org", orgId, ...parts]`. */
@@ -59,47 +74,129 @@ export class OrgScope {
     return makeKey([...this.#prefix, ...parts]);
   }
 
-  /** Read one key of this organization. */
+  /** Read one key of this organization by its parts. */
   get<T>(...parts: Deno.KvKeyPart[]): Promise<MaybeEntry<T>> {
-    return this.store.get<T>(this.key(...parts));
+    return this.#store.get<T>(this.key(...parts));
+  }
+
+  /** Read one key of this organization. */
+  getKey<T>(key: Key): Promise<MaybeEntry<T>> {
+    return this.#store.get<T>(assertTenantKey(key, this.orgId));
+  }
+
+  /** Read keys of this organization, in order (batched by ten). */
+  getMany<T>(keys: Key[]): Promise<MaybeEntry<T>[]> {
+    return this.#store.getMany<T>(keys.map((k) => assertTenantKey(k, this.orgId)));
+  }
+
+  /** List this organization's entries under `prefix` (see {@linkcode Store.list}). */
+  list<T>(
+    prefix: Key,
+    options: { start?: Key; end?: Key; reverse?: boolean; limit?: number } = {},
+  ): AsyncIterable<Entry<T>> {
+    assertTenantKey(prefix, this.orgId);
+    if (options.start) assertTenantKey(options.start, this.orgId);
+    if (options.end) assertTenantKey(options.end, this.orgId);
+    return this.#store.list<T>(prefix, options);
+  }
+
+  /** One page of this organization's entries under `prefix` (see {@linkcode Store.page}). */
+  page<T>(prefix: Key, options: PageOptions): Promise<Page<T>> {
+    assertTenantKey(prefix, this.orgId);
+    if (options.start) assertTenantKey(options.start, this.orgId);
+    if (options.end) assertTenantKey(options.end, this.orgId);
+    return this.#store.page<T>(prefix, options);
+  }
+
+  /**
+   * An atomic operation bound to this organization: it refuses keys of any other organization.
+   * Global keys (a person's account, the org switcher link, the job outbox) may be written, since
+   * creating a member or enqueueing a job writes them in the same commit.
+   */
+  atomic(): Atomic {
+    return this.#store.atomic(this.orgId);
+  }
+
+  /**
+   * The global records (`["user", id]`) of `userIds` that have a membership (active or not) in
+   * this organization, in the order asked; others are left out. Names of people are read only
+   * this way, so an id posted from another tenant never reveals who it is.
+   */
+  async people<T>(userIds: string[]): Promise<T[]> {
+    const ids = [...new Set(userIds.filter((id) => typeof id === "string" && id.length <= 64))];
+    const out = new Map<string, T>();
+    for (let i = 0; i < ids.length; i += 5) {
+      const batch = ids.slice(i, i + 5);
+      const got = await this.#store.getMany<unknown>([
+        ...batch.map((id) => this.key("member", id)),
+        ...batch.map((id) => globalKeys.user(id)),
+      ]);
+      batch.forEach((id, j) => {
+        const member = got[j];
+        const user = got[batch.length + j];
+        if (member.versionstamp !== null && user.value !== null) out.set(id, user.value as T);
+      });
+    }
+    return userIds.flatMap((id) => (out.has(id) ? [out.get(id)!] : []));
+  }
+
+  /**
+   * The id of the account registered with `normalizedEmail`, or null. The one global identity
+   * read a tenant needs (refusing to add an existing account as a new member, matching an
+   * invitation); callers must never show what it returns to the client.
+   */
+  async accountIdByEmail(normalizedEmail: string): Promise<string | null> {
+    const e = await this.#store.get<string>(globalKeys.userByEmail(normalizedEmail));
+    return typeof e.value === "string" ? e.value : null;
   }
 }
 
 /** An atomic operation over branded keys. */
 export class Atomic {
   readonly #op: Deno.AtomicOperation;
+  readonly #orgId: string | null;
   #checks = 0;
   #mutations = 0;
 
-  constructor(op: Deno.AtomicOperation) {
+  /** @param orgId when set, keys of any other organization are refused */
+  constructor(op: Deno.AtomicOperation, orgId: string | null = null) {
     this.#op = op;
+    this.#orgId = orgId;
+  }
+
+  #key(key: Key): Deno.KvKey {
+    const raw = assertKey(key);
+    if (this.#orgId !== null && raw[0] === "org" && raw[1] !== this.#orgId) {
+      throw new TypeError(`key ${JSON.stringify(raw)} is outside organization ${this.#orgId}`);
+    }
+    return raw;
   }
 
   /** Require `key` to still have `versionstamp` (null: to be absent) when committing. */
   check(key: Key, versionstamp: string | null): this {
     this.#checks++;
-    this.#op.check({ key: assertKey(key), versionstamp });
+    this.#op.check({ key: this.#key(key), versionstamp });
     return this;
   }
 
   /** Write `value` at `key`; `expireIn` in ms. */
   set(key: Key, value: unknown, options?: { expireIn?: number }): this {
     this.#mutations++;
-    this.#op.set(assertKey(key), value, options);
+    this.#op.set(this.#key(key), value, options);
     return this;
   }
 
   /** Delete `key`. */
   delete(key: Key): this {
     this.#mutations++;
-    this.#op.delete(assertKey(key));
+    this.#op.delete(this.#key(key));
     return this;
   }
 
   /** Add `n` to the 64-bit counter at `key`. */
   sum(key: Key, n: bigint): this {
     this.#mutations++;
-    this.#op.sum(assertKey(key), n);
+    this.#op.sum(this.#key(key), n);
     return this;
   }
 
@@ -315,9 +412,9 @@ export class Store {
     for await (const e of this.#read.list({ prefix: [] }, { batchSize: 1000 })) yield e;
   }
 
-  /** Start an atomic operation. */
-  atomic(): Atomic {
-    return new Atomic(this.#kv.atomic());
+  /** Start an atomic operation (bound to `orgId` when given: other tenants' keys refused). */
+  atomic(orgId: string | null = null): Atomic {
+    return new Atomic(this.#kv.atomic(), orgId);
   }
 
   #selector(prefix: Key, start?: Key, end?: Key): Deno.KvListSelector {

@@ -165,7 +165,7 @@ async function seedIndexed(scope: OrgScope, n: number): Promise<{ id: string; at
     const id = newId(at);
     rows.push({ id, at });
     assert.ok(
-      await scope.store.atomic()
+      await scope.atomic()
         .set(scope.key("thing", id), { id, at })
         .set(scope.key("thing_by_at", at, id), id)
         .commit(),

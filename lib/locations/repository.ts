@@ -144,7 +144,7 @@ export async function listLocations(
   scope: OrgScope,
   options: { limit: number; cursor?: string | null },
 ): Promise<{ data: Location[]; nextCursor: string | null }> {
-  const page = await scope.store.page<Location>(scope.key("location"), options);
+  const page = await scope.page<Location>(scope.key("location"), options);
   return { data: page.items.map((e) => e.value), nextCursor: page.nextCursor };
 }
 
@@ -157,7 +157,7 @@ export async function allLocations(
   options: { activeOnly?: boolean } = {},
 ): Promise<Location[]> {
   const out: Location[] = [];
-  for await (const e of scope.store.list<Location>(scope.key("location"))) {
+  for await (const e of scope.list<Location>(scope.key("location"))) {
     if (!options.activeOnly || e.value.active) out.push(e.value);
   }
   return out;
@@ -177,7 +177,7 @@ export interface LocationWriteOptions {
 async function countLocations(scope: OrgScope): Promise<{ all: number; active: number }> {
   let all = 0;
   let active = 0;
-  for await (const e of scope.store.list<Location>(scope.key("location"))) {
+  for await (const e of scope.list<Location>(scope.key("location"))) {
     all++;
     if (e.value.active) active++;
   }
@@ -220,7 +220,7 @@ export async function createLocation(
   };
   assertShape(loc);
   if (loc.active) options.activeLimit?.(count.active + 1);
-  const op = scope.store.atomic()
+  const op = scope.atomic()
     .check(scope.key("locations_rev"), rev.versionstamp)
     .check(scope.key("location", loc.id), null)
     .set(scope.key("locations_rev"), now)
@@ -267,7 +267,7 @@ export async function updateLocation(
   assertShape(next);
   const reactivated = next.active && !current.value.active;
   if (reactivated) options.activeLimit?.((await countLocations(scope)).active + 1);
-  const op = scope.store.atomic()
+  const op = scope.atomic()
     .check(scope.key("location", id), current.versionstamp)
     .set(scope.key("location", id), next);
   // A reactivation is serialized with creations and other reactivations (the active count).
@@ -300,7 +300,7 @@ export async function deleteLocation(
   const current = await read(scope, id);
   if (!current) throw notFound("location");
   const rev = await scope.get("locations_rev");
-  const op = scope.store.atomic()
+  const op = scope.atomic()
     .check(scope.key("locations_rev"), rev.versionstamp)
     .check(scope.key("location", id), current.versionstamp)
     .set(scope.key("locations_rev"), now)

@@ -15,10 +15,10 @@ import { DomainError, notFound } from "../errors.ts";
 import { type Atomic, globalKeys, isId, type OrgScope } from "../kv/mod.ts";
 import {
   addUserCreation,
-  findUserByEmail,
-  getUser,
-  getUsers,
+  memberUser,
+  memberUsers,
   newUser,
+  normalizeEmail,
   type User,
 } from "../identity/users.ts";
 import { addAudit } from "../audit/audit.ts";
@@ -80,6 +80,18 @@ export function viewMember(m: Membership, user: User): MemberView {
   };
 }
 
+/**
+ * 409 `email_taken`: the email already has an account. Says nothing about that account (no
+ * name, no id); the person is invited instead, and joins by following the mailed link.
+ */
+function emailTaken(): DomainError {
+  return new DomainError(
+    "conflict",
+    "email_taken",
+    "This email already has a ClockFlow account; invite the person instead",
+  );
+}
+
 /** Add the writes of a new membership (entity + the person's global link). */
 export function addMembershipCreation(op: Atomic, scope: OrgScope, m: Membership): Atomic {
   return op
@@ -101,7 +113,7 @@ export async function getMembership(
 /** One member's view, or `not_found`. */
 export async function getMember(scope: OrgScope, userId: string): Promise<MemberView> {
   const m = await getMembership(scope, userId);
-  const user = m ? await getUser(scope.store, userId) : null;
+  const user = m ? await memberUser(scope, userId) : null;
   if (!m || !user) throw notFound("member");
   return viewMember(m.value, user);
 }
@@ -111,9 +123,9 @@ export async function listMembers(
   scope: OrgScope,
   options: { limit: number; cursor?: string | null },
 ): Promise<{ data: MemberView[]; nextCursor: string | null }> {
-  const page = await scope.store.page<Membership>(scope.key("member"), options);
+  const page = await scope.page<Membership>(scope.key("member"), options);
   const users = new Map(
-    (await getUsers(scope.store, page.items.map((e) => e.value.userId))).map((u) => [u.id, u]),
+    (await memberUsers(scope, page.items.map((e) => e.value.userId))).map((u) => [u.id, u]),
   );
   const data = page.items.flatMap((e) => {
     const u = users.get(e.value.userId);
@@ -126,7 +138,7 @@ export async function listMembers(
 /** Every active membership of the organization (bounded by its size). */
 export async function activeMemberships(scope: OrgScope): Promise<Membership[]> {
   const out: Membership[] = [];
-  for await (const e of scope.store.list<Membership>(scope.key("member"))) {
+  for await (const e of scope.list<Membership>(scope.key("member"))) {
     if (e.value.active) out.push(e.value);
   }
   return out;
@@ -165,20 +177,13 @@ export async function addMember(
   now: number,
   options: MemberWriteOptions = {},
 ): Promise<MemberView> {
-  const store = scope.store;
-  const email = input.email ?? null;
-  const existing = email ? await findUserByEmail(store, email) : null;
-  if (existing && input.passwordHash) {
-    throw new DomainError(
-      "conflict",
-      "email_taken",
-      "This email already has a ClockFlow account; add the member without a password to link it",
-    );
-  }
-  if (existing && (await getMembership(scope, existing.id))) {
+  const email = input.email ? normalizeEmail(input.email) : null;
+  const existingId = email ? await scope.accountIdByEmail(email) : null;
+  if (existingId && (await getMembership(scope, existingId))) {
     throw new DomainError("conflict", "already_member", "This person is already a member");
   }
-  const user = existing ?? newUser(input.name, email, input.passwordHash ?? null, now);
+  if (existingId) throw emailTaken();
+  const user = newUser(input.name, email, input.passwordHash ?? null, now);
   const membership: Membership = {
     userId: user.id,
     role: input.role,
@@ -189,9 +194,9 @@ export async function addMember(
   const rev = await scope.get("members_rev");
   const active = await countActiveMembers(scope);
   options.activeLimit?.(active + 1);
-  const op = store.atomic().check(scope.key("members_rev"), rev.versionstamp)
+  const op = scope.atomic().check(scope.key("members_rev"), rev.versionstamp)
     .set(scope.key("members_rev"), now);
-  if (!existing) addUserCreation(op, user);
+  addUserCreation(op, user);
   addMembershipCreation(op, scope, membership);
   setGauge(op, scope, "activeMembers", active + 1, now);
   const view = viewMember(membership, user);
@@ -203,9 +208,7 @@ export async function addMember(
     after: view,
   }, now);
   if (!(await op.commit())) {
-    if (email && !existing && (await findUserByEmail(store, email))) {
-      throw new DomainError("conflict", "email_taken", "This email already has an account");
-    }
+    if (email && (await scope.accountIdByEmail(email))) throw emailTaken();
     throw new DomainError("conflict", "concurrent_change", "Members changed meanwhile; retry");
   }
   return view;
@@ -224,7 +227,7 @@ export async function updateMember(
   options: MemberWriteOptions = {},
 ): Promise<MemberView> {
   const current = await getMembership(scope, userId);
-  const user = current ? await getUser(scope.store, userId) : null;
+  const user = current ? await memberUser(scope, userId) : null;
   if (!current || !user) throw notFound("member");
   const rev = await scope.get("members_rev");
   const next: Membership = {
@@ -257,7 +260,7 @@ export async function updateMember(
       );
     }
   }
-  const op = scope.store.atomic()
+  const op = scope.atomic()
     .check(scope.key("members_rev"), rev.versionstamp)
     .check(scope.key("member", userId), current.versionstamp)
     .set(scope.key("members_rev"), now)

@@ -12,7 +12,7 @@
 
 import { DomainError } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
-import { getUsers } from "../identity/users.ts";
+import { memberUsers } from "../identity/users.ts";
 import { isManager } from "../members/members.ts";
 import type { Settings } from "../settings/schema.ts";
 import type { Actor } from "./requests.ts";
@@ -78,7 +78,7 @@ export async function teamCalendar(
     });
   }
   const names = new Map(
-    (await getUsers(scope.store, [...people])).map((u) => [u.id, u.name]),
+    (await memberUsers(scope, [...people])).map((u) => [u.id, u.name]),
   );
   const out: CalendarDay[] = [];
   for (let d = from; Temporal.PlainDate.compare(d, to) <= 0; d = d.add({ days: 1 })) {

@@ -55,7 +55,7 @@ export async function readRequest(
   id: string,
 ): Promise<{ request: PtoRequest; versionstamp: string } | null> {
   if (!isId(id)) return null;
-  const e = await scope.store.get<PtoRequest>(ptoKeys.request(scope, id));
+  const e = await scope.getKey<PtoRequest>(ptoKeys.request(scope, id));
   return e.value === null ? null : { request: e.value, versionstamp: e.versionstamp };
 }
 
@@ -67,21 +67,21 @@ export async function memberRequests(
 ): Promise<PtoRequest[]> {
   const ids: string[] = [];
   for await (
-    const e of scope.store.list<string>(scope.key("pto_request_by_user", userId), {
+    const e of scope.list<string>(scope.key("pto_request_by_user", userId), {
       start: range.fromDate ? scope.key("pto_request_by_user", userId, range.fromDate) : undefined,
       end: range.toDate
         ? scope.key("pto_request_by_user", userId, nextDate(range.toDate))
         : undefined,
     })
   ) ids.push(e.value);
-  const got = await scope.store.getMany<PtoRequest>(ids.map((id) => ptoKeys.request(scope, id)));
+  const got = await scope.getMany<PtoRequest>(ids.map((id) => ptoKeys.request(scope, id)));
   return got.flatMap((e) => (e.value ? [e.value] : []));
 }
 
 /** Every recorded ledger event of the member, in the order recorded. */
 export async function memberEvents(scope: OrgScope, userId: string): Promise<PtoEvent[]> {
   const out: PtoEvent[] = [];
-  for await (const e of scope.store.list<PtoEvent>(scope.key("pto_event", userId))) {
+  for await (const e of scope.list<PtoEvent>(scope.key("pto_event", userId))) {
     out.push(e.value);
   }
   return out;
@@ -146,7 +146,7 @@ export async function listRequests(
   let batch: { date: string; id: string }[] = [];
   let last: { date: string; id: string } | null = null;
   const flush = async (): Promise<boolean> => {
-    const got = await scope.store.getMany<PtoRequest>(
+    const got = await scope.getMany<PtoRequest>(
       batch.map((b) => ptoKeys.request(scope, b.id)),
     );
     for (let i = 0; i < got.length; i++) {
@@ -160,7 +160,7 @@ export async function listRequests(
     return false;
   };
   let full = false;
-  for await (const e of scope.store.list<unknown>(scope.key(...index), { start, end })) {
+  for await (const e of scope.list<unknown>(scope.key(...index), { start, end })) {
     const date = e.key[e.key.length - 2] as string;
     const id = e.key[e.key.length - 1] as string;
     if (after && date === after[0] && id === after[1]) continue;

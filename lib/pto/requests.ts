@@ -84,8 +84,8 @@ function deleteDays(op: Atomic, scope: OrgScope, r: PtoRequest): void {
 
 /** Start an atomic that serializes on the member's PTO revision. */
 async function memberOp(scope: OrgScope, userId: string, now: number): Promise<Atomic> {
-  const rev = await scope.store.get(ptoKeys.rev(scope, userId));
-  return scope.store.atomic().check(ptoKeys.rev(scope, userId), rev.versionstamp)
+  const rev = await scope.getKey(ptoKeys.rev(scope, userId));
+  return scope.atomic().check(ptoKeys.rev(scope, userId), rev.versionstamp)
     .set(ptoKeys.rev(scope, userId), now);
 }
 

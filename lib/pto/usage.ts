@@ -74,7 +74,7 @@ export async function* ptoDayRows(
   to: Temporal.PlainDate,
 ): AsyncIterable<{ date: string; userId: string; requestId: string; row: PtoDayRow }> {
   for await (
-    const e of scope.store.list<PtoDayRow>(scope.key("pto_day"), {
+    const e of scope.list<PtoDayRow>(scope.key("pto_day"), {
       start: scope.key("pto_day", from.toString()),
       end: scope.key("pto_day", to.add({ days: 1 }).toString()),
     })

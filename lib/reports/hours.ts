@@ -240,7 +240,7 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) =>
 /** Every membership of the organization in key order (one range scan). */
 async function allMemberships(scope: OrgScope): Promise<Membership[]> {
   const out: Membership[] = [];
-  for await (const e of scope.store.list<Membership>(scope.key("member"))) out.push(e.value);
+  for await (const e of scope.list<Membership>(scope.key("member"))) out.push(e.value);
   return out;
 }
 

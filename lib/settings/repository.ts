@@ -22,7 +22,7 @@ export interface VersionedSettings {
 
 /** The organization's settings (defaults until an admin changes them). */
 export async function getSettings(scope: OrgScope): Promise<VersionedSettings> {
-  const [profile, stored] = await scope.store.getMany<Organization | Stored>([
+  const [profile, stored] = await scope.getMany<Organization | Stored>([
     scope.key("profile"),
     scope.key("settings"),
   ]);
@@ -79,7 +79,7 @@ export async function updateSettings(
   expectedVersion: number | undefined,
   now: number,
 ): Promise<VersionedSettings> {
-  const [profile, stored] = await scope.store.getMany<Organization | Stored>([
+  const [profile, stored] = await scope.getMany<Organization | Stored>([
     scope.key("profile"),
     scope.key("settings"),
   ]);
@@ -96,7 +96,7 @@ export async function updateSettings(
   const { timeZone, ...values } = next;
   const version = current.version + 1;
   const org = profile.value as Organization;
-  const op = scope.store.atomic()
+  const op = scope.atomic()
     .check(scope.key("profile"), profile.versionstamp)
     .check(scope.key("settings"), stored.versionstamp)
     .set(scope.key("settings"), { version, updatedAt: now, values } satisfies Stored);

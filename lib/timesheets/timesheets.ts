@@ -244,7 +244,7 @@ export async function listTimesheets(
     if (e.value) stored.set(e.value.userId, e.value);
   } else {
     for await (
-      const e of scope.store.list<TimesheetRecord>(scope.key("timesheet", periodStart))
+      const e of scope.list<TimesheetRecord>(scope.key("timesheet", periodStart))
     ) stored.set(e.value.userId, e.value);
   }
   const report = await hoursReport(scope, {
@@ -463,7 +463,7 @@ export async function transitionTimesheet(
       const held = record.lock;
       if (held) lockWrite = (op) => removeLock(op, scope, lockOf(record, held));
     }
-    const op = scope.store.atomic().check(key, versionstamp).set(key, next);
+    const op = scope.atomic().check(key, versionstamp).set(key, next);
     lockWrite?.(op);
     addAudit(op, scope, {
       actorId: actor.userId,

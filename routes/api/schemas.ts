@@ -5,62 +5,35 @@
  */
 
 import { z } from "zod";
-import { isTimeZone } from "../../lib/orgs/orgs.ts";
-import { isId } from "../../lib/kv/mod.ts";
 import { ROLES } from "../../lib/members/members.ts";
 
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
-
-/** An ISO 8601 instant with an offset (`Z` or `±hh:mm`), as epoch ms. */
-export const instant = z.iso.datetime({ offset: true }).transform((s, ctx) => {
-  const ms = Date.parse(s);
-  if (!Number.isFinite(ms) || ms < EARLIEST || ms >= LATEST) {
-    ctx.addIssue({ code: "custom", message: "instant must be between 2000 and 2100" });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-/** A local calendar date, `YYYY-MM-DD`. */
-export const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").refine((v) => {
-  try {
-    Temporal.PlainDate.from(v, { overflow: "reject" });
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a real date");
-
-/** A ClockFlow id. */
-export const id = z.string().refine(isId, "not a valid id");
-
-/** An IANA time zone name. */
-export const timeZone = z.string().refine(isTimeZone, "not a known IANA time zone");
-
-/** A person's or organization's name. */
-export const name = z.string().trim().min(1).max(100);
-
-/** An email address. */
-export const email = z.email().max(254);
-
-/** A password: 10 to 200 characters. */
-export const password = z.string().min(10, "use at least 10 characters").max(200);
+export {
+  email,
+  id,
+  instant,
+  localDate,
+  name,
+  note,
+  paging,
+  password,
+  reason,
+  timeZone,
+} from "../../lib/validation.ts";
+import {
+  email,
+  id,
+  instant,
+  localDate,
+  name,
+  note,
+  paging,
+  password,
+  reason,
+  timeZone,
+} from "../../lib/validation.ts";
 
 /** A role. */
 export const role = z.enum(ROLES);
-
-/** Why a change is made (required on corrections). */
-export const reason = z.string().trim().min(1, "say why").max(500);
-
-/** A free-text note. */
-export const note = z.string().trim().max(1000).nullable();
-
-/** `limit` and `cursor` of paged lists. */
-export const paging = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(1024).optional(),
-};
 
 /** Sign-up body. */
 export const signupBody = z.strictObject({

@@ -16,6 +16,7 @@ import type { Organization } from "../../lib/orgs/orgs.ts";
 import { SETTINGS_PARTS, settingsFrom } from "../../lib/settings/repository.ts";
 import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
 import { timelineParts } from "../../lib/entries/repository.ts";
+import { userPrincipal } from "../../lib/principal.ts";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "cf_session";
@@ -44,17 +45,24 @@ export function clearSessionCookie(c: AppContext): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
 }
 
-/** Resolve the session cookie (if any) to `user` and `sessionToken`; never refuses. */
-export function loadSession(): MiddlewareHandler<AppEnv> {
+/**
+ * Resolve who acts: the one place a request's principal comes from. Today a session cookie
+ * resolves a `user` principal (with `user` and `sessionToken`); API keys and kiosk devices are
+ * one case each here later. Never refuses: routes that need a principal say so
+ * ({@linkcode requireUser}, {@linkcode requireOrg}).
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get("deps");
     const token = getCookie(c, SESSION_COOKIE) ?? null;
+    c.set("principal", null);
     c.set("user", null);
     c.set("sessionToken", null);
     if (token) {
       const session = await readSession(deps.store, token, deps.now());
       const user = session ? await cachedUser(deps.store, session.userId, performance.now()) : null;
       if (user) {
+        c.set("principal", userPrincipal(user.id));
         c.set("user", user);
         c.set("sessionToken", token);
       }

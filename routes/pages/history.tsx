@@ -11,7 +11,7 @@ import { notFound } from "../../lib/errors.ts";
 import type { AuditRecord } from "../../lib/audit/audit.ts";
 import type { EntryView } from "../../lib/entries/model.ts";
 import { entryAuditHistory } from "../../lib/entries/repository.ts";
-import { getUsers } from "../../lib/identity/users.ts";
+import { memberUsers } from "../../lib/identity/users.ts";
 import { decodeCursorParam } from "../../lib/kv/mod.ts";
 import { isManager } from "../../lib/members/members.ts";
 import { localDateOf } from "../../lib/time/week.ts";
@@ -76,7 +76,7 @@ export const historyPages = new Hono<AppEnv>()
     const manager = isManager(membership.role);
     if (!manager && subject.userId !== membership.userId) throw notFound("time entry");
     const actors = new Map(
-      (await getUsers(scope.store, [...new Set(page.data.map((r) => r.actorId))]))
+      (await memberUsers(scope, [...new Set(page.data.map((r) => r.actorId))]))
         .map((u) => [u.id, u.name]),
     );
     const tz = org.timeZone;

@@ -19,7 +19,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
 import { validate } from "../middleware/body.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
-import { getUsers } from "../../lib/identity/users.ts";
+import { memberUsers } from "../../lib/identity/users.ts";
 import { activeMemberships, getMembership, isManager } from "../../lib/members/members.ts";
 import type { Settings } from "../../lib/settings/schema.ts";
 import { localDateOf, parseLocalDate } from "../../lib/time/week.ts";
@@ -192,7 +192,7 @@ async function ptoPage(c: AppContext, failed?: PtoFormState, status?: Contentful
     teamCalendar(scope, settings, viewer, first, last),
   ]);
   const names = new Map(
-    (await getUsers(scope.store, [...new Set(pending?.data.map((r) => r.userId) ?? [])]))
+    (await memberUsers(scope, [...new Set(pending?.data.map((r) => r.userId) ?? [])]))
       .map((u) => [u.id, u.name]),
   );
   names.set(viewer.userId, c.get("user")!.name);
@@ -291,7 +291,7 @@ async function balancesPage(c: AppContext, failed?: PtoFormState, status?: Conte
   const now = c.get("deps").now();
   const { settings } = c.get("org").settings;
   const memberships = await activeMemberships(scope);
-  const users = await getUsers(scope.store, memberships.map((m) => m.userId));
+  const users = await memberUsers(scope, memberships.map((m) => m.userId));
   const members = users.map((u) => ({ id: u.id, name: u.name }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const wanted = c.req.query("member");

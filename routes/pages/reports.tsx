@@ -10,7 +10,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { getUsers } from "../../lib/identity/users.ts";
+import { memberUsers } from "../../lib/identity/users.ts";
 import { activeMemberships } from "../../lib/members/members.ts";
 import type { OvertimeSettings } from "../../lib/settings/schema.ts";
 import { hoursReport, MAX_REPORT_DAYS } from "../../lib/reports/hours.ts";
@@ -66,7 +66,7 @@ export const reportPages = new Hono<AppEnv>()
     if (userText && !isId(userText)) fields.userId = "Choose a member";
     const members = await activeMemberships(scope);
     const users = new Map(
-      (await getUsers(scope.store, members.map((m) => m.userId))).map((u) => [u.id, u.name]),
+      (await memberUsers(scope, members.map((m) => m.userId))).map((u) => [u.id, u.name]),
     );
     const options = members.map((m) => ({ id: m.userId, name: users.get(m.userId) ?? "Unknown" }))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -103,7 +103,7 @@ export const reportPages = new Hono<AppEnv>()
       throw err;
     }
     const missing = report.members.filter((m) => !users.has(m.userId)).map((m) => m.userId);
-    for (const u of await getUsers(scope.store, missing)) users.set(u.id, u.name);
+    for (const u of await memberUsers(scope, missing)) users.set(u.id, u.name);
     const rows = report.members.map((m) => ({ ...m, name: users.get(m.userId) ?? "Unknown" }))
       .sort((a, b) => a.name.localeCompare(b.name));
     return renderPage(c, <HoursReportPage {...common} rows={rows} />);

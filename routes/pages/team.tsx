@@ -13,7 +13,7 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { validate } from "../middleware/body.ts";
 import { DomainError, notFound } from "../../lib/errors.ts";
 import { clockStatus } from "../../lib/clock/clock.ts";
-import { getUser, getUsers } from "../../lib/identity/users.ts";
+import { memberUser, memberUsers } from "../../lib/identity/users.ts";
 import { activeMemberships, getMembership } from "../../lib/members/members.ts";
 import { getEntry } from "../../lib/entries/repository.ts";
 import {
@@ -41,7 +41,7 @@ async function teamRows(c: AppContext): Promise<TeamRow[]> {
   const { scope, org } = c.get("org");
   const members = await activeMemberships(scope);
   const users = new Map(
-    (await getUsers(scope.store, members.map((m) => m.userId))).map((u) => [u.id, u]),
+    (await memberUsers(scope, members.map((m) => m.userId))).map((u) => [u.id, u]),
   );
   const rows: TeamRow[] = [];
   for (let i = 0; i < members.length; i += 25) {
@@ -71,7 +71,7 @@ async function member(c: AppContext) {
   const { scope } = c.get("org");
   const userId = c.req.param("userId") ?? "";
   const m = await getMembership(scope, userId);
-  const user = m ? await getUser(scope.store, userId) : null;
+  const user = m ? await memberUser(scope, userId) : null;
   if (!m || !user) throw notFound("member");
   return { id: user.id, name: user.name };
 }

@@ -22,7 +22,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { statusOf } from "../middleware/errors.ts";
-import { getUser, getUsers } from "../../lib/identity/users.ts";
+import { getUsers, memberUser, memberUsers } from "../../lib/identity/users.ts";
 import { getMembership, isManager } from "../../lib/members/members.ts";
 import { mayCorrect } from "../../lib/entries/manage.ts";
 import { entriesOverlapping } from "../../lib/entries/repository.ts";
@@ -139,8 +139,8 @@ async function sheetPage(
     getMembership(scope, userId),
   ]);
   const people = new Map(
-    (await getUsers(
-      scope.store,
+    (await memberUsers(
+      scope,
       [userId, sheet.submittedBy, sheet.decidedBy].filter((x): x is string => !!x),
     )).map((u) => [u.id, u.name]),
   );
@@ -236,7 +236,7 @@ async function reviewPage(
   const date = dateParam(c, org.timeZone);
   const { period, data } = await listTimesheets(scope, { date, now, ...payOptions(c) });
   const names = new Map(
-    (await getUsers(scope.store, data.map((s) => s.userId))).map((u) => [u.id, u.name]),
+    (await memberUsers(scope, data.map((s) => s.userId))).map((u) => [u.id, u.name]),
   );
   const actor = actorOf(c);
   const rows: ReviewRow[] = data.map((s) => ({
@@ -362,7 +362,7 @@ export const timesheetPages = new Hono<AppEnv>()
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         const userId = tid.split(".")[1] ?? "";
-        const user = userId ? await getUser(scope.store, userId) : null;
+        const user = userId ? await memberUser(scope, userId) : null;
         failures.push({ name: user?.name ?? tid, message: err.message });
       }
     }

@@ -305,9 +305,11 @@ Deno.test("every punch is audited with actor, action, before and after", async (
         "before",
         "entity",
         "id",
+        "principal",
         "reason",
       ]);
       assert.equal(r.actorId, worker.userId);
+      assert.deepEqual(r.principal, { type: "user", id: worker.userId });
       assert.deepEqual(r.entity, { kind: "entry", id: entry.id });
       assert.equal(r.reason, null);
       assert.equal(r.at, iso(times[i]));

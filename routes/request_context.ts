@@ -1,0 +1,62 @@
+/**
+ * The bridge from a request to the use-case layer: the {@linkcode RequestContext} of the
+ * request's principal in its organization, built once per request from what `authenticate()`
+ * and `requireOrg` / `orgMember` already read.
+ *
+ * @module
+ */
+
+import type { AppContext } from "./context.ts";
+import type { RequestContext } from "../lib/context.ts";
+import { DomainError } from "../lib/errors.ts";
+import { entitlements } from "./middleware/plan.ts";
+
+const CONTEXTS = new WeakMap<Request, RequestContext>();
+
+/**
+ * The use-case context of this request (after `requireOrg` or `orgMember`).
+ *
+ * @example
+ * ```ts
+ * .post("/in", async (c) => c.json(await clockInUseCase(requestContext(c), await readJson(c, clockInInput)), 201))
+ * ```
+ */
+export function requestContext(c: AppContext): RequestContext {
+  const known = CONTEXTS.get(c.req.raw);
+  if (known) return known;
+  const org = c.get("org");
+  const principal = c.get("principal");
+  if (!principal) throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
+  const deps = c.get("deps");
+  const ctx: RequestContext = {
+    scope: org.scope,
+    org: org.org,
+    principal,
+    member: principal.type === "user"
+      ? {
+        membership: org.membership,
+        membershipVersionstamp: org.membershipVersionstamp,
+        timeline: org.ownTimeline,
+      }
+      : null,
+    role: org.membership.role,
+    settings: org.settings,
+    billing: org.billing,
+    entitlements: entitlements(c),
+    now: deps.now(),
+    jobs: c.get("outbox").port(),
+    services: {
+      passwordIterations: deps.passwordIterations,
+      billingEnabled: !!deps.billing,
+      publicUrl: publicOrigin(c),
+    },
+  };
+  CONTEXTS.set(c.req.raw, ctx);
+  return ctx;
+}
+
+/** The origin links in mail point to: `PUBLIC_URL`, else the request's own origin. */
+export function publicOrigin(c: AppContext): string {
+  const configured = c.get("deps").config.publicUrl;
+  return configured ? new URL(configured).origin : new URL(c.req.url).origin;
+}
