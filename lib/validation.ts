@@ -93,6 +93,7 @@ export const timeZone = z.string().transform((tz, ctx) => {
  * Control characters (C0, DEL, C1) and the bidirectional overrides and isolates that can make a
  * name display as something else (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C).
  */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/;
 
 /** True when `s` contains a control or bidi-override character. */

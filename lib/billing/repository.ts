@@ -8,7 +8,6 @@
  * @module
  */
 
-import { DomainError } from "../errors.ts";
 import { type Atomic, globalKeys, type OrgScope, type Store } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
 import { getBillingRecord } from "./entitlements.ts";

@@ -22,7 +22,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { statusOf } from "../middleware/errors.ts";
-import { getUsers, memberUser, memberUsers } from "../../lib/identity/users.ts";
+import { memberUser, memberUsers } from "../../lib/identity/users.ts";
 import { getMembership, isManager } from "../../lib/members/members.ts";
 import { mayCorrect } from "../../lib/entries/manage.ts";
 import { entriesOverlapping } from "../../lib/entries/repository.ts";
