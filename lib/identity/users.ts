@@ -12,6 +12,12 @@ export interface User {
   name: string;
   email: string | null;
   passwordHash: string | null;
+  /**
+   * When the person proved control of `email` (a verification link, an invitation link, a
+   * password reset link); null or absent while unverified. An unverified email never links an
+   * account into another organization and never makes an operator (`OPERATOR_EMAILS`).
+   */
+  emailVerifiedAt?: number | null;
   createdAt: number;
 }
 
