@@ -231,3 +231,81 @@ Deno.test("defect 2: the bulk approval form names no one of another organization
     );
   });
 });
+
+Deno.test("the workflow through either door is audited under its principal; a reject needs a reason after visibility", async () => {
+  await withApp(async (app) => {
+    const { admin, emp, api, pages } = await setup(app);
+    const other = await otherTenant(app);
+    const mine = `2026-11-09.${emp.userId}`;
+    // A reject without a reason: 404 for another organization's timesheet, 400 for one's own.
+    assertApiError(
+      await admin.client.json("POST", `${api}/timesheets/2026-11-09.${other.malloryId}/reject`, {}),
+      404,
+      "not_found",
+    );
+    const before = await snapshot(app.store);
+    const noReason = await admin.client.json("POST", `${api}/timesheets/${mine}/reject`, {});
+    assertApiError(noReason, 400, "validation_failed");
+    assert.equal(noReason.body.error.details[0].path, "reason");
+    const blankForm = await post(admin.client, `${pages}/timesheets/review?date=2026-11-10`, {
+      intent: "reject",
+      timesheetId: mine,
+      reason: "   ",
+    });
+    assert.equal(blankForm.status, 400, "the page refuses the same blank reason");
+    await blankForm.body?.cancel();
+    assertSameSnapshot(before, await snapshot(app.store), "refused rejects");
+
+    // Submit through the API (the member), approve through the bulk form (the admin).
+    assert.equal(
+      (await emp.client.json("POST", `${api}/timesheets/${mine}/submit`, {})).status,
+      200,
+    );
+    const approved = await post(admin.client, `${pages}/timesheets/review?date=2026-11-10`, {
+      intent: "approve",
+      ids: mine,
+    });
+    assert.equal(approved.status, 303);
+    const history = await admin.client.json("GET", `${api}/timesheets/${mine}/history`);
+    assert.equal(history.status, 200);
+    assert.deepEqual(
+      history.body.data.map((r: { action: string; principal: unknown; actorId: string }) => [
+        r.action,
+        r.principal,
+        r.actorId,
+      ]),
+      [
+        ["timesheet.submit", { type: "user", id: emp.userId }, emp.userId],
+        ["timesheet.approve", { type: "user", id: admin.userId }, admin.userId],
+      ],
+    );
+  });
+});
+
+Deno.test("bulk approval: nothing selected or too many ids is 400 and writes nothing", async () => {
+  await withApp(async (app) => {
+    const { admin, emp, api, pages } = await setup(app);
+    const mine = `2026-11-09.${emp.userId}`;
+    assert.equal(
+      (await emp.client.json("POST", `${api}/timesheets/${mine}/submit`, {})).status,
+      200,
+    );
+    const review = `${pages}/timesheets/review?date=2026-11-10`;
+    const before = await snapshot(app.store);
+    const none = await post(admin.client, review, { intent: "approve" });
+    assert.equal(none.status, 400);
+    assert.match(await none.text(), /Select at least one submitted timesheet/);
+    const many = new URLSearchParams([["intent", "approve"]]);
+    for (let i = 0; i < 1001; i++) many.append("ids", `${mine}x${i}`);
+    const tooMany = await admin.client.request("POST", review, many.toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    assert.equal(tooMany.status, 400);
+    await tooMany.body?.cancel();
+    // Employees have no bulk approval, whatever they post.
+    const byEmployee = await post(emp.client, review, { intent: "approve", ids: mine });
+    assert.equal(byEmployee.status, 403);
+    await byEmployee.body?.cancel();
+    assertSameSnapshot(before, await snapshot(app.store), "refused bulk approvals");
+  });
+});
