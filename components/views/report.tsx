@@ -254,6 +254,8 @@ export interface HoursReportPageProps
   presetLabel: string;
   timeZone: string;
   error?: FormError | null;
+  /** The machine-readable code of `error` (the API's for the same input), on the form. */
+  errorCode?: string | null;
 }
 
 /** The hours report. */
@@ -285,7 +287,12 @@ export function HoursReportPage(p: HoursReportPageProps) {
           p.timeZone.replaceAll("_", " ")
         }, both ends included · ${p.presetLabel}`}
       />
-      <form method="get" action={`/o/${orgId}/reports/hours`} class="card report-form">
+      <form
+        method="get"
+        action={`/o/${orgId}/reports/hours`}
+        class="card report-form"
+        data-error-code={error ? p.errorCode ?? undefined : undefined}
+      >
         <ErrorSummary error={error} />
         <div class="row">
           <div class={`field${error?.fields.from ? " field-invalid" : ""}`}>

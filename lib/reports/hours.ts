@@ -46,6 +46,7 @@ import { OffsetCache } from "../pay/payable.ts";
 import { paidIntervals } from "../pay/worked.ts";
 import type { DayCalendar } from "../time/calendar.ts";
 import { ptoSecondsByDate } from "../pto/usage.ts";
+import { DATE_WINDOW, DATE_WINDOW_MESSAGE } from "../validation.ts";
 
 /** Longest report range, in days (inclusive count). */
 export const MAX_REPORT_DAYS = 366;
@@ -131,8 +132,24 @@ export function payRules(settings: Settings, overtimeRules = true): Settings {
     : { ...settings, overtime: { preset: "none" } };
 }
 
-/** Throw `invalid_range` unless `from ≤ to` and the range lasts at most 366 days. */
+/** True when `d` lies within a year of the shared date window (a pay period may cross its ends). */
+function nearDateWindow(d: Temporal.PlainDate): boolean {
+  return d.year >= DATE_WINDOW.firstYear - 1 && d.year <= DATE_WINDOW.lastYear + 1;
+}
+
+/**
+ * Throw `invalid_range` unless both ends lie within a year of the shared date window
+ * (`DATE_WINDOW`, 2000–2099: the pay period of 2000-01-01 may start in 1999), `from ≤ to` and the
+ * range lasts at most 366 days. Input schemas refuse dates outside the window itself first
+ * (`lib/reports/schemas.ts`); this bounds every other caller of the engine.
+ */
 export function assertReportRange(from: Temporal.PlainDate, to: Temporal.PlainDate): void {
+  if (!nearDateWindow(from) || !nearDateWindow(to)) {
+    throw new DomainError("invalid", "invalid_range", DATE_WINDOW_MESSAGE, {
+      from: from.toString(),
+      to: to.toString(),
+    });
+  }
   if (Temporal.PlainDate.compare(from, to) > 0) {
     throw new DomainError("invalid", "invalid_range", "from must not be after to", {
       from: from.toString(),

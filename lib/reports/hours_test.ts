@@ -90,3 +90,15 @@ Deno.test("report ranges: from ≤ to and at most 366 days", () => {
   assert.throws(() => assertReportRange(d("2026-01-02"), d("2026-01-01")), DomainError);
   assert.throws(() => assertReportRange(d("2025-01-01"), d("2026-01-02")), DomainError);
 });
+
+Deno.test("report ranges stay near the shared date window (a pay period may cross its ends)", () => {
+  const d = (s: string) => Temporal.PlainDate.from(s);
+  assertReportRange(d("1999-12-27"), d("2000-01-09"));
+  assertReportRange(d("2099-12-28"), d("2100-01-10"));
+  for (const [from, to] of [["0001-01-01", "0001-01-02"], ["9999-01-01", "9999-01-02"]]) {
+    assert.throws(
+      () => assertReportRange(d(from), d(to)),
+      (e: unknown) => e instanceof DomainError && e.code === "invalid_range",
+    );
+  }
+});

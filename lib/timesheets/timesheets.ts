@@ -36,6 +36,7 @@
 import { DomainError, notFound } from "../errors.ts";
 import { type Atomic, isId, type OrgScope } from "../kv/mod.ts";
 import { addAudit, type AuditRecord, entityHistory } from "../audit/audit.ts";
+import type { Principal } from "../principal.ts";
 import { type EntryView, viewEntry } from "../entries/model.ts";
 import { entriesOverlapping, readTimeline, userRevKey } from "../entries/repository.ts";
 import { addLock, type PeriodLock, removeLock, widenHint } from "../entries/locks.ts";
@@ -104,10 +105,12 @@ export interface TimesheetDetail extends TimesheetSummary {
   entries: EntryView[];
 }
 
-/** Who acts. */
+/** Who acts: the id decisions are recorded under, the role, and the principal audited. */
 export interface Actor {
+  /** The person acting (for other principals, their id: it never names a member). */
   userId: string;
   role: Role;
+  principal: Principal;
 }
 
 const ID_RE = /^(\d{4}-\d{2}-\d{2})\.([0-9A-Z]{26})$/;
@@ -316,7 +319,11 @@ export async function timesheetHistory(
 }
 
 /** True when `actor` may take `action` on a timesheet of `ownerId` (status aside). */
-export function mayAct(actor: Actor, ownerId: string, action: TimesheetAction): boolean {
+export function mayAct(
+  actor: Pick<Actor, "userId" | "role">,
+  ownerId: string,
+  action: TimesheetAction,
+): boolean {
   switch (action) {
     case "submit":
       return actor.userId === ownerId || isManager(actor.role);
@@ -351,23 +358,6 @@ export function nextStatus(
 }
 
 const ATTEMPTS = 8;
-
-/**
- * Take `action` on timesheet `id` as `actor` and return the timesheet with its days and entries
- * (see {@linkcode transitionTimesheet}).
- */
-export async function actOnTimesheet(
-  scope: OrgScope,
-  actor: Actor,
-  id: string,
-  action: TimesheetAction,
-  reason: string | null,
-  now: number,
-  options: PayOptions = {},
-): Promise<TimesheetDetail> {
-  await transitionTimesheet(scope, actor, id, action, reason, now, options);
-  return await getTimesheet(scope, id, now, options);
-}
 
 /**
  * Take `action` on timesheet `id` as `actor`; returns the stored record. `reason` is required to
@@ -466,7 +456,7 @@ export async function transitionTimesheet(
     const op = scope.atomic().check(key, versionstamp).set(key, next);
     lockWrite?.(op);
     addAudit(op, scope, {
-      actorId: actor.userId,
+      principal: actor.principal,
       action: `timesheet.${action}`,
       entity: { kind: "timesheet", id: record.id },
       reason,
@@ -506,36 +496,4 @@ function auditView(r: TimesheetRecord) {
     rejectionReason: r.rejectionReason,
     approvedTotals: r.approvedTotals,
   };
-}
-
-/** Submit timesheet `id` (the member, or a manager on their behalf). */
-export function submitTimesheet(scope: OrgScope, actor: Actor, id: string, now: number) {
-  return actOnTimesheet(scope, actor, id, "submit", null, now);
-}
-
-/** Approve timesheet `id`: freezes its totals and locks its period. */
-export function approveTimesheet(scope: OrgScope, actor: Actor, id: string, now: number) {
-  return actOnTimesheet(scope, actor, id, "approve", null, now);
-}
-
-/** Reject timesheet `id` with a reason. */
-export function rejectTimesheet(
-  scope: OrgScope,
-  actor: Actor,
-  id: string,
-  reason: string,
-  now: number,
-) {
-  return actOnTimesheet(scope, actor, id, "reject", reason, now);
-}
-
-/** Reopen approved timesheet `id` (admins): unlocks its period. */
-export function reopenTimesheet(
-  scope: OrgScope,
-  actor: Actor,
-  id: string,
-  reason: string | null,
-  now: number,
-) {
-  return actOnTimesheet(scope, actor, id, "reopen", reason, now);
 }

@@ -22,30 +22,23 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { statusOf } from "../middleware/errors.ts";
-import { memberUser, memberUsers } from "../../lib/identity/users.ts";
-import { getMembership, isManager } from "../../lib/members/members.ts";
-import { mayCorrect } from "../../lib/entries/manage.ts";
-import { entriesOverlapping } from "../../lib/entries/repository.ts";
-import { locksTouching } from "../../lib/entries/locks.ts";
-import { toSecond } from "../../lib/entries/model.ts";
-import { rulesFor } from "../../lib/overtime/engine.ts";
-import { payRules } from "../../lib/reports/hours.ts";
-import { enabled } from "../../lib/billing/entitlements.ts";
-import { assertFeature } from "../../lib/billing/gates.ts";
-import { entitlements, requireFeature } from "../middleware/plan.ts";
-import { localDateOf, startOfLocalDay } from "../../lib/time/week.ts";
+import { validate } from "../middleware/body.ts";
+import { requestContext } from "../request_context.ts";
+import { localDateOf } from "../../lib/time/week.ts";
 import type { Period } from "../../lib/time/periods.ts";
 import {
-  type Actor,
-  getTimesheet,
-  listTimesheets,
-  mayAct,
-  nextStatus,
-  periodOf,
-  type TimesheetAction,
-  timesheetId,
-  transitionTimesheet,
-} from "../../lib/timesheets/timesheets.ts";
+  bulkApprovalInput,
+  timesheetActionInput,
+  timesheetPageInput,
+  timesheetReviewInput,
+} from "../../lib/timesheets/schemas.ts";
+import {
+  bulkApproveTimesheetsUseCase,
+  reviewTimesheetsUseCase,
+  timesheetActionUseCase,
+  timesheetPageUseCase,
+  timesheetSubject,
+} from "../../lib/timesheets/use_cases.ts";
 import { dateTime } from "../../components/format.ts";
 import type { FormError } from "../../components/forms.tsx";
 import type { EntryFormState } from "../../components/views/entry_forms.tsx";
@@ -59,16 +52,34 @@ import {
   type WorkflowFailure,
 } from "../../components/views/timesheets.tsx";
 import { formErrorOf, formFailure, readForm } from "./forms.ts";
-import { withRole } from "./guards.ts";
 import { chrome, renderPage } from "./render.tsx";
-import { dateParam } from "./dates.ts";
 import { entryRow } from "./week_data.ts";
 import { applyCorrection } from "./team.tsx";
 
 const WORKFLOW = ["submit", "approve", "reject", "reopen"] as const;
 
-function isWorkflow(intent: string | undefined): intent is TimesheetAction {
+type WorkflowIntent = (typeof WORKFLOW)[number];
+
+function isWorkflow(intent: string | undefined): intent is WorkflowIntent {
   return (WORKFLOW as readonly string[]).includes(intent ?? "");
+}
+
+/** A form or query string as the schemas take it: empty (or blank) means absent. */
+function present(v: string | undefined | null): string | undefined {
+  return v && v.trim() ? v : undefined;
+}
+
+/** The page's `?date=&userId=`, adapted to the domain schema (400 `validation_failed`). */
+function pageQuery(c: AppContext) {
+  return validate(timesheetPageInput, {
+    date: present(c.req.query("date")),
+    userId: present(c.req.query("userId")),
+  });
+}
+
+/** The review page's `?date=`, adapted to the domain schema. */
+function reviewQuery(c: AppContext) {
+  return validate(timesheetReviewInput, { date: present(c.req.query("date")) });
 }
 
 /** "Oct 26 – Nov 8, 2026". */
@@ -84,31 +95,10 @@ export function periodLabel(p: Period): string {
   }`;
 }
 
-function actorOf(c: AppContext): Actor {
-  const { membership } = c.get("org");
-  return { userId: membership.userId, role: membership.role };
-}
-
-/** The pay options of the organization's plan (overtime only with `overtimeRules`). */
-function payOptions(c: AppContext) {
-  return { overtimeRules: enabled(entitlements(c), "overtimeRules") };
-}
-
 /** The layout props with this page family's flash messages. */
 function pageChrome(c: AppContext) {
   const base = chrome(c, "timesheets");
   return { ...base, flash: timesheetFlash(c.req.query("ok")) ?? base.flash };
-}
-
-/** The member a timesheet page is about: `?userId=` (managers) or the viewer. */
-function targetUser(c: AppContext): string {
-  const { membership } = c.get("org");
-  const asked = c.req.query("userId");
-  if (!asked || asked === membership.userId) return membership.userId;
-  if (!isManager(membership.role)) {
-    throw new DomainError("forbidden", "forbidden", "You can see only your own timesheet");
-  }
-  return asked;
 }
 
 function sheetHref(orgId: string, date: string, userId: string, own: boolean) {
@@ -120,32 +110,12 @@ async function sheetPage(
   failures: { entry?: EntryFormState; workflow?: WorkflowFailure } = {},
   status?: ContentfulStatusCode,
 ) {
-  const { scope, org, membership } = c.get("org");
-  const now = toSecond(c.get("deps").now());
-  const { settings } = c.get("org").settings;
-  const date = dateParam(c, org.timeZone);
-  const userId = targetUser(c);
-  const own = userId === membership.userId;
-  const period = periodOf(settings, date);
-  const id = timesheetId(period.start.toString(), userId);
-  const pay = payOptions(c);
-  const approval = enabled(entitlements(c), "timesheetApproval");
-  const sheet = await getTimesheet(scope, id, now, pay);
-  const startMs = startOfLocalDay(period.start, settings.timeZone);
-  const endMs = startOfLocalDay(period.end.add({ days: 1 }), settings.timeZone);
-  const [entries, locks, member] = await Promise.all([
-    entriesOverlapping(scope, userId, startMs, endMs, now),
-    locksTouching(scope, userId, startMs, endMs),
-    getMembership(scope, userId),
-  ]);
-  const people = new Map(
-    (await memberUsers(
-      scope,
-      [userId, sheet.submittedBy, sheet.decidedBy].filter((x): x is string => !!x),
-    )).map((u) => [u.id, u.name]),
-  );
+  const { org } = c.get("org");
+  const data = await timesheetPageUseCase(requestContext(c), pageQuery(c));
+  const { period, userId, sheet, settings, names, now, today } = data;
+  const own = data.isOwn;
   const byDay = new Map<string, { date: string; label: string; entries: WeekEntryRow[] }>();
-  for (const e of entries) {
+  for (const e of data.entries) {
     const d = localDateOf(e.start, settings.timeZone);
     const key = d.toString();
     let day = byDay.get(key);
@@ -157,16 +127,11 @@ async function sheetPage(
       };
       byDay.set(key, day);
     }
-    day.entries.push(entryRow(e, settings, now, locks));
+    day.entries.push(entryRow(e, settings, now, data.locks));
   }
-  const actor = actorOf(c);
-  const can = (a: TimesheetAction) =>
-    approval && mayAct(actor, userId, a) && nextStatus(sheet.status, a) !== null;
-  const who = (id: string | null) => (id ? people.get(id) ?? "someone" : "someone");
-  const today = localDateOf(now, settings.timeZone);
+  const who = (id: string | null) => (id ? names.get(id) ?? "someone" : "someone");
   const inPeriod = Temporal.PlainDate.compare(period.start, today) <= 0 &&
     Temporal.PlainDate.compare(today, period.end) <= 0;
-  const rules = rulesFor(payRules(settings, pay.overtimeRules).overtime);
   return renderPage(
     c,
     <TimesheetPage
@@ -174,11 +139,11 @@ async function sheetPage(
       sheet={{
         id: sheet.id,
         userId,
-        memberName: people.get(userId) ?? "Unknown",
+        memberName: names.get(userId) ?? "Unknown",
         periodLabel: periodLabel(period),
         status: sheet.status,
         totals: sheet.totals,
-        hourlyRateCents: member?.value.hourlyRateCents ?? null,
+        hourlyRateCents: data.hourlyRateCents,
         submittedLabel: sheet.submittedAt
           ? `Submitted ${dateTime(Date.parse(sheet.submittedAt), settings.timeZone)} by ${
             who(sheet.submittedBy)
@@ -199,21 +164,14 @@ async function sheetPage(
       isOwn={own}
       days={sheet.days}
       entryDays={[...byDay.values()]}
-      rules={rules}
-      actions={{
-        submit: can("submit"),
-        approve: can("approve"),
-        reject: can("reject"),
-        reopen: can("reopen"),
-      }}
-      canEditEntries={mayCorrect(actor, userId, settings)}
+      rules={data.rules}
+      actions={data.actions}
+      canEditEntries={data.canEditEntries}
       action={sheetHref(org.id, period.start.toString(), userId, own)}
       prevHref={sheetHref(org.id, period.start.subtract({ days: 1 }).toString(), userId, own)}
       nextHref={sheetHref(org.id, period.end.add({ days: 1 }).toString(), userId, own)}
       currentHref={inPeriod ? null : sheetHref(org.id, today.toString(), userId, own)}
-      reviewHref={approval && isManager(membership.role)
-        ? `/o/${org.id}/timesheets/review?date=${period.start}`
-        : null}
+      reviewHref={data.canReview ? `/o/${org.id}/timesheets/review?date=${period.start}` : null}
       timeZone={settings.timeZone}
       failedEntry={failures.entry}
       failedWorkflow={failures.workflow}
@@ -231,26 +189,23 @@ async function reviewPage(
   } = {},
   status?: ContentfulStatusCode,
 ) {
-  const { scope, org } = c.get("org");
-  const now = toSecond(c.get("deps").now());
-  const date = dateParam(c, org.timeZone);
-  const { period, data } = await listTimesheets(scope, { date, now, ...payOptions(c) });
-  const names = new Map(
-    (await memberUsers(scope, data.map((s) => s.userId))).map((u) => [u.id, u.name]),
+  const { org } = c.get("org");
+  const { period, rows: sheets, today } = await reviewTimesheetsUseCase(
+    requestContext(c),
+    reviewQuery(c),
   );
-  const actor = actorOf(c);
-  const rows: ReviewRow[] = data.map((s) => ({
+  const self = c.get("org").membership.userId;
+  const rows: ReviewRow[] = sheets.map((s) => ({
     id: s.id,
     userId: s.userId,
-    name: names.get(s.userId) ?? "Unknown",
+    name: s.name,
     status: s.status,
     totals: s.totals,
-    href: sheetHref(org.id, s.periodStart, s.userId, s.userId === actor.userId),
-    canApprove: s.status === "submitted" && mayAct(actor, s.userId, "approve"),
-    canReject: s.status === "submitted" && mayAct(actor, s.userId, "reject"),
-    canReopen: s.status === "approved" && mayAct(actor, s.userId, "reopen"),
-  })).sort((a, b) => a.name.localeCompare(b.name));
-  const today = localDateOf(now, org.timeZone);
+    href: sheetHref(org.id, s.periodStart, s.userId, s.userId === self),
+    canApprove: s.canApprove,
+    canReject: s.canReject,
+    canReopen: s.canReopen,
+  }));
   const inPeriod = Temporal.PlainDate.compare(period.start, today) <= 0 &&
     Temporal.PlainDate.compare(today, period.end) <= 0;
   const href = (d: Temporal.PlainDate) => `/o/${org.id}/timesheets/review?date=${d}`;
@@ -291,32 +246,46 @@ function one(v: string | string[] | undefined): string {
   return Array.isArray(v) ? v[0] ?? "" : v ?? "";
 }
 
-const MAX_BULK = 1000;
+function all(v: string | string[] | undefined): string[] {
+  return (Array.isArray(v) ? v : v ? [v] : []).filter((x) => x !== "");
+}
+
+/** A workflow form adapted to the domain schema (empty reason: none). */
+function actionOf(values: Record<string, string>, intent: WorkflowIntent) {
+  return validate(timesheetActionInput, {
+    timesheetId: values.timesheetId ?? "",
+    action: intent,
+    reason: present(values.reason),
+  });
+}
+
+const PAST: Record<WorkflowIntent, string> = {
+  submit: "submitted",
+  approve: "approved",
+  reject: "rejected",
+  reopen: "reopened",
+};
 
 /** Routes under `/o/:orgId` (after the org guards). */
 export const timesheetPages = new Hono<AppEnv>()
-  .use("/timesheets/review", withRole("admin", "manager"), requireFeature("timesheetApproval"))
   .get("/timesheets/review", (c) => reviewPage(c))
   .post("/timesheets/review", async (c) => {
+    const ctx = requestContext(c);
+    const { org } = c.get("org");
+    const query = reviewQuery(c);
     const values = await readFormAll(c);
-    const { scope, org } = c.get("org");
-    const now = c.get("deps").now();
-    const actor = actorOf(c);
-    const date = dateParam(c, org.timeZone).toString();
     const intent = one(values.intent);
-    const id = one(values.timesheetId);
+    const back = `/o/${org.id}/timesheets/review?date=${
+      query.date ?? localDateOf(ctx.now, ctx.settings.settings.timeZone)
+    }`;
     if (intent === "reject" || intent === "reopen") {
-      const reason = one(values.reason).trim() || null;
+      const id = one(values.timesheetId);
+      const fields = { timesheetId: id, reason: one(values.reason) };
       try {
-        if ((intent === "reject" && !reason) || (reason && reason.length > 500)) {
-          throw new DomainError("invalid", "validation_failed", "Check the highlighted field", [
-            { path: "reason", message: reason ? "Use at most 500 characters" : "Enter a reason" },
-          ]);
-        }
-        await transitionTimesheet(scope, actor, id, intent, reason, now, payOptions(c));
+        await timesheetActionUseCase(ctx, actionOf(fields, intent));
       } catch (err) {
-        const f = formFailure(err, { reason: one(values.reason) });
-        if (intent === "reject") {
+        const f = formFailure(err, { reason: fields.reason });
+        if (intent === "reject" && f.status !== 404) {
           return reviewPage(
             c,
             { failedReject: { id, values: f.values, error: f.error } },
@@ -325,92 +294,55 @@ export const timesheetPages = new Hono<AppEnv>()
         }
         return reviewPage(c, { error: f.error }, f.status);
       }
-      return c.redirect(
-        `/o/${org.id}/timesheets/review?date=${date}&ok=timesheet_${
-          intent === "reject" ? "rejected" : "reopened"
-        }`,
-        303,
-      );
+      return c.redirect(`${back}&ok=timesheet_${PAST[intent]}`, 303);
     }
     if (intent !== "approve") {
       throw new DomainError("invalid", "invalid_intent", "Unknown form; reload the page");
     }
-    let ids: string[];
-    if (one(values.all) === "submitted") {
-      const { data } = await listTimesheets(scope, {
-        date: dateParam(c, org.timeZone),
-        now,
-        ...payOptions(c),
-      });
-      ids = data.filter((s) => s.status === "submitted" && mayAct(actor, s.userId, "approve"))
-        .map((s) => s.id);
-    } else {
-      const raw = values.ids;
-      ids = [...new Set(Array.isArray(raw) ? raw : raw ? [raw] : [])].slice(0, MAX_BULK);
+    let result;
+    try {
+      result = await bulkApproveTimesheetsUseCase(
+        ctx,
+        validate(bulkApprovalInput, {
+          date: query.date,
+          ids: all(values.ids),
+          all: present(one(values.all)),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return reviewPage(c, { error: { message: err.message, fields: {} } }, statusOf(err));
     }
-    if (ids.length === 0) {
-      return reviewPage(c, {
-        error: { message: "Select at least one submitted timesheet to approve.", fields: {} },
-      }, 400);
+    if (result.failures.length === 0) {
+      return c.redirect(`${back}&ok=timesheets_approved`, 303);
     }
-    const failures: BulkResult["failures"] = [];
-    let approved = 0;
-    for (const tid of ids) {
-      try {
-        await transitionTimesheet(scope, actor, tid, "approve", null, now, payOptions(c));
-        approved++;
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        const userId = tid.split(".")[1] ?? "";
-        const user = userId ? await memberUser(scope, userId) : null;
-        failures.push({ name: user?.name ?? tid, message: err.message });
-      }
-    }
-    if (failures.length === 0) {
-      return c.redirect(`/o/${org.id}/timesheets/review?date=${date}&ok=timesheets_approved`, 303);
-    }
-    return reviewPage(c, { result: { approved, failures } }, approved ? 200 : 409);
+    return reviewPage(
+      c,
+      { result: { approved: result.approved, failures: result.failures } },
+      result.approved ? 200 : 409,
+    );
   })
   .get("/timesheets", (c) => sheetPage(c))
   .post("/timesheets", async (c) => {
+    const ctx = requestContext(c);
     const values = await readForm(c);
-    const { org, membership } = c.get("org");
-    const userId = targetUser(c);
-    const own = userId === membership.userId;
+    const { org } = c.get("org");
+    const query = pageQuery(c);
+    const userId = timesheetSubject(ctx, query.userId);
+    const own = userId === ctx.member?.membership.userId;
     const intent = values.intent;
     if (isWorkflow(intent)) {
-      assertFeature(entitlements(c), "timesheetApproval");
-      const reason = (values.reason ?? "").trim() || null;
       try {
-        if (reason && reason.length > 500) {
-          throw new DomainError("invalid", "validation_failed", "Check the highlighted field", [
-            { path: "reason", message: "Use at most 500 characters" },
-          ]);
-        }
-        if (intent === "reject" && !reason) {
-          throw new DomainError("invalid", "validation_failed", "Check the highlighted field", [
-            { path: "reason", message: "Enter a reason" },
-          ]);
-        }
-        const sheet = await transitionTimesheet(
-          c.get("org").scope,
-          actorOf(c),
-          values.timesheetId ?? "",
-          intent,
-          reason,
-          c.get("deps").now(),
-          payOptions(c),
-        );
-        const past = {
-          submit: "submitted",
-          approve: "approved",
-          reject: "rejected",
-          reopen: "reopened",
-        };
+        const sheet = await timesheetActionUseCase(ctx, actionOf(values, intent));
         return c.redirect(
           `${
-            sheetHref(org.id, sheet.periodStart, sheet.userId, sheet.userId === membership.userId)
-          }&ok=timesheet_${past[intent]}`,
+            sheetHref(
+              org.id,
+              sheet.periodStart,
+              sheet.userId,
+              sheet.userId === c.get("org").membership.userId,
+            )
+          }&ok=timesheet_${PAST[intent]}`,
           303,
         );
       } catch (err) {
@@ -422,7 +354,7 @@ export const timesheetPages = new Hono<AppEnv>()
         );
       }
     }
-    const date = dateParam(c, org.timeZone).toString();
+    const date = query.date ?? localDateOf(ctx.now, ctx.settings.settings.timeZone).toString();
     try {
       const ok = await applyCorrection(c, userId, values);
       return c.redirect(`${sheetHref(org.id, date, userId, own)}&ok=${ok}`, 303);
