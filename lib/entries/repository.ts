@@ -260,6 +260,10 @@ function touchedIntervals(change: EntryChange, now: number): { from: number; to:
  * A change whose entry, before or after, touches a locked pay period (an approved timesheet) is
  * refused with 409 `period_locked`; approvals rewrite the revision key, so a lock written after
  * the timeline was read makes the commit fail and the change is planned again.
+ *
+ * Changes of one member queue in this process (`member_lock.ts`), so changes that do not
+ * conflict (16 parallel corrections on different days) never use up each other's attempts;
+ * the checks above still decide races with other processes.
  */
 export function commitEntryChange(
   scope: OrgScope,
