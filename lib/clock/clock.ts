@@ -9,6 +9,7 @@
 import { DomainError } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
 import { type GeoPoint, type TimeEntry, toSecond } from "../entries/model.ts";
+import type { Principal } from "../principal.ts";
 import {
   assertNoOverlap,
   commitEntryChange,
@@ -27,6 +28,11 @@ export interface Puncher {
   membershipVersionstamp: string;
   /** The member's timeline keys if the request already read them (saves a round trip). */
   timeline?: TimelineKeys;
+  /**
+   * Who punches, as the audit records name it (`ctx.principal`: the member, later a kiosk
+   * device). Absent: the member themselves.
+   */
+  by?: Principal;
 }
 
 /** Optional details of a clock-in. */
@@ -99,7 +105,7 @@ export async function clockIn(
         before: null,
         after,
         action: "clock.in",
-        actorId: p.userId,
+        by: p.by ?? p.userId,
         reason: null,
         checks: membershipCheck(scope, p),
       };
@@ -142,7 +148,7 @@ export async function startBreak(
         before: open,
         after,
         action: "clock.break_start",
-        actorId: p.userId,
+        by: p.by ?? p.userId,
         reason: null,
         checks: membershipCheck(scope, p),
       });
@@ -166,12 +172,13 @@ export async function endBreak(scope: OrgScope, p: Puncher, nowMs: number): Prom
       }
       const breaks = open.entry.breaks.slice();
       const last = breaks.pop()!;
-      breaks.push({ start: last.start, end: Math.max(now, last.start) });
+      // Only the end changes: the break keeps its type (a paid rest break stays paid).
+      breaks.push({ ...last, end: Math.max(now, last.start) });
       return Promise.resolve({
         before: open,
         after: { ...open.entry, breaks, updatedAt: nowMs },
         action: "clock.break_end",
-        actorId: p.userId,
+        by: p.by ?? p.userId,
         reason: null,
         checks: membershipCheck(scope, p),
       });
@@ -203,7 +210,7 @@ export async function clockOut(
         before: open,
         after: { ...open.entry, end, breaks, clockOutGeo: geo, updatedAt: nowMs },
         action: "clock.out",
-        actorId: p.userId,
+        by: p.by ?? p.userId,
         reason: null,
         checks: membershipCheck(scope, p),
       });

@@ -11,7 +11,13 @@ import { DomainError, notFound } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
 import { getMembership, isManager, type Role } from "../members/members.ts";
 import { type Break, type TimeEntry, toSecond, validateTimes } from "./model.ts";
-import { assertNoOverlap, commitEntryChange, newEntryId, readEntry } from "./repository.ts";
+import {
+  type Actor,
+  assertNoOverlap,
+  commitEntryChange,
+  newEntryId,
+  readEntry,
+} from "./repository.ts";
 
 /** A new entry typed in by a manager. Instants in epoch ms. */
 export interface NewEntryInput {
@@ -86,7 +92,7 @@ function secondBreaks(breaks: BreakInput[]): Break[] {
 /** Create a closed entry for a member. */
 export async function createEntry(
   scope: OrgScope,
-  actorId: string,
+  by: Actor,
   input: NewEntryInput,
   now: number,
 ): Promise<TimeEntry> {
@@ -108,7 +114,7 @@ export async function createEntry(
   validateTimes(draft, now, { manual: true });
   const entry = await commitEntryChange(scope, input.userId, async (t) => {
     await assertNoOverlap(scope, t, draft.start, draft.end, null);
-    return { before: null, after: draft, action: "entry.create", actorId, reason: input.reason };
+    return { before: null, after: draft, action: "entry.create", by, reason: input.reason };
   }, now);
   return entry!;
 }
@@ -119,7 +125,7 @@ export async function createEntry(
  */
 export async function updateEntry(
   scope: OrgScope,
-  actorId: string,
+  by: Actor,
   id: string,
   patch: EntryPatch,
   now: number,
@@ -143,7 +149,7 @@ export async function updateEntry(
     };
     validateTimes(after, now, { manual: patch.start !== undefined || patch.end !== undefined });
     await assertNoOverlap(scope, t, after.start, after.end, e.id);
-    return { before: current, after, action: "entry.update", actorId, reason: patch.reason };
+    return { before: current, after, action: "entry.update", by, reason: patch.reason };
   }, now);
   return entry!;
 }
@@ -151,7 +157,7 @@ export async function updateEntry(
 /** Delete an entry; its audit history stays. */
 export async function deleteEntry(
   scope: OrgScope,
-  actorId: string,
+  by: Actor,
   id: string,
   reason: string,
   now: number,
@@ -161,6 +167,6 @@ export async function deleteEntry(
   await commitEntryChange(scope, found.entry.userId, async () => {
     const current = await readEntry(scope, id);
     if (!current) throw notFound("time entry");
-    return { before: current, after: null, action: "entry.delete", actorId, reason };
+    return { before: current, after: null, action: "entry.delete", by, reason };
   }, now);
 }

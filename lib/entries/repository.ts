@@ -25,6 +25,19 @@ import { addAudit, entityHistory } from "../audit/audit.ts";
 import { overlaps, type TimeEntry, validateTimes, viewEntry } from "./model.ts";
 import { assertUnlocked, type LockHint } from "./locks.ts";
 import { addUsage } from "../billing/usage.ts";
+import { type Principal, userPrincipal } from "../principal.ts";
+import { serializePerMember } from "./member_lock.ts";
+
+/**
+ * Who makes a change, as its audit record names it: a principal (use cases pass
+ * `ctx.principal`), or a user id (scripts and fixtures acting as that person).
+ */
+export type Actor = Principal | string;
+
+/** The principal of `actor`. */
+export function principalOf(actor: Actor): Principal {
+  return typeof actor === "string" ? userPrincipal(actor) : actor;
+}
 
 /** The member's revision record: the longest entry they ever had and the span of their locks. */
 export interface UserRev extends LockHint {
@@ -161,7 +174,8 @@ export interface EntryChange {
   before: { entry: TimeEntry; versionstamp: string } | null;
   after: TimeEntry | null;
   action: string;
-  actorId: string;
+  /** Who makes the change (named by its audit record). */
+  by: Actor;
   reason: string | null;
   /** Further keys that must be unchanged (e.g. the member's membership). */
   checks?: { key: Key; versionstamp: string | null }[];
@@ -216,7 +230,7 @@ function buildCommit(
   }
   const entityId = (after ?? before!.entry).id;
   addAudit(op, scope, {
-    actorId: change.actorId,
+    principal: principalOf(change.by),
     action: change.action,
     entity: { kind: "entry", id: entityId },
     reason: change.reason,
@@ -246,16 +260,39 @@ function touchedIntervals(change: EntryChange, now: number): { from: number; to:
  * A change whose entry, before or after, touches a locked pay period (an approved timesheet) is
  * refused with 409 `period_locked`; approvals rewrite the revision key, so a lock written after
  * the timeline was read makes the commit fail and the change is planned again.
+ *
+ * Changes of one member queue in this process (`member_lock.ts`), so changes that do not
+ * conflict (16 parallel corrections on different days) never use up each other's attempts;
+ * the checks above still decide races with other processes.
  */
-export async function commitEntryChange(
+export function commitEntryChange(
   scope: OrgScope,
   userId: string,
   plan: (timeline: Timeline) => Promise<EntryChange>,
   now: number,
   prefetched?: TimelineKeys,
 ): Promise<TimeEntry | null> {
-  const attempts = 8;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  // One change per member at a time in this process: changes that do not conflict then never
+  // fail each other's revision check (16 parallel corrections all succeed). Keys the request
+  // read before it had to wait are stale, so a waiting change reads afresh.
+  return serializePerMember(
+    scope,
+    userId,
+    (waited) => planAndCommit(scope, userId, plan, now, waited ? undefined : prefetched),
+  );
+}
+
+/** Attempts of {@linkcode planAndCommit} before it answers `concurrent_change`. */
+const ATTEMPTS = 8;
+
+async function planAndCommit(
+  scope: OrgScope,
+  userId: string,
+  plan: (timeline: Timeline) => Promise<EntryChange>,
+  now: number,
+  prefetched?: TimelineKeys,
+): Promise<TimeEntry | null> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     // The first attempt may start from keys the request already read; a stale read only fails
     // the commit's checks and the next attempt reads afresh.
     const timeline = await readTimeline(scope, userId, attempt === 1 ? prefetched : undefined);
@@ -264,13 +301,16 @@ export async function commitEntryChange(
       change = await plan(timeline);
       await assertUnlocked(scope, userId, timeline.rev, touchedIntervals(change, now));
     } catch (err) {
-      if (err instanceof DomainError && attempt < attempts) {
+      if (err instanceof DomainError && attempt < ATTEMPTS) {
         const rev = await scope.get("user_rev", userId);
         if (rev.versionstamp !== timeline.revVersionstamp) continue;
       }
       throw err;
     }
     if (await buildCommit(scope, timeline, change, now).commit()) return change.after;
+    // Lost to a writer outside this process's queue (another process, an approval): back off a
+    // little, randomly, so racing processes do not collide again in lockstep.
+    if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * 2 ** attempt));
   }
   throw new DomainError("conflict", "concurrent_change", "The entries changed meanwhile; retry");
 }
@@ -291,11 +331,26 @@ const IMPORT_CHUNK = 150;
  * await importEntries(scope, userId, shifts.map((s) => ({ ...s, id: newEntryId(now), … })), adminId, "import", now);
  * ```
  */
-export async function importEntries(
+export function importEntries(
   scope: OrgScope,
   userId: string,
   entries: TimeEntry[],
-  actorId: string,
+  by: Actor,
+  reason: string,
+  now: number,
+): Promise<number> {
+  return serializePerMember(
+    scope,
+    userId,
+    () => importSorted(scope, userId, entries, by, reason, now),
+  );
+}
+
+async function importSorted(
+  scope: OrgScope,
+  userId: string,
+  entries: TimeEntry[],
+  by: Actor,
   reason: string,
   now: number,
 ): Promise<number> {
@@ -335,7 +390,7 @@ export async function importEntries(
     for (const e of chunk) {
       placeEntry(op, scope, e);
       addAudit(op, scope, {
-        actorId,
+        principal: principalOf(by),
         action: "entry.create",
         entity: { kind: "entry", id: e.id },
         reason,

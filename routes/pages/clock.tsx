@@ -1,13 +1,14 @@
 /**
  * `/o/:orgId/clock` (the time clock, with a no-JavaScript form fallback) and `/o/:orgId/week`
- * (the member's own week).
+ * (the member's own week). Both call the clock and entry use cases
+ * (`lib/clock/use_cases.ts`, `lib/entries/use_cases.ts`) like the API does.
  *
- * The form's clock-in applies the same location rule as the API (`lib/locations/clock_in.ts`):
- * it posts the picked `locationId` and, when a script filled them in, `latitude`, `longitude`
- * and `accuracy`. A plain form cannot read the device's position, so when the organization
- * requires a location the form's clock-in is refused with `location_required` and says so.
- * Without the plan's `geofencing`, `requireLocation` is not applied and the island never reads
- * the position (`useFeature("geofencing")`); job locations can still be picked.
+ * The form posts `action` (which punch) and, for clock-in, the picked `locationId` and — when a
+ * script filled them in — `latitude`, `longitude` and `accuracy`; these are adapted to the same
+ * schemas the API validates with. A plain form cannot read the device's position, so when the
+ * organization requires a location the form's clock-in is refused with `location_required` and
+ * says so. Without the plan's `geofencing`, `requireLocation` is not applied and the island
+ * never reads the position (`useFeature("geofencing")`); job locations can still be picked.
  *
  * @module
  */
@@ -16,44 +17,37 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../context.ts";
 import { validate } from "../middleware/body.ts";
+import { requestContext } from "../request_context.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { allLocations } from "../../lib/locations/repository.ts";
-import { resolveClockInLocation } from "../../lib/locations/clock_in.ts";
-import { effectiveSettings } from "../../lib/billing/gates.ts";
-import { entitlements } from "../middleware/plan.ts";
 import {
-  clockIn,
-  clockOut,
-  clockStatus,
-  endBreak,
-  type Puncher,
-  startBreak,
-} from "../../lib/clock/clock.ts";
+  breakEndBody,
+  breakStartBody,
+  clockInBody,
+  clockOutBody,
+} from "../../lib/clock/schemas.ts";
+import {
+  breakEndUseCase,
+  breakStartUseCase,
+  clockInUseCase,
+  clockOutUseCase,
+  clockPanelUseCase,
+} from "../../lib/clock/use_cases.ts";
+import { weekUseCase } from "../../lib/entries/use_cases.ts";
 import type { FlashCode } from "../../components/flash.ts";
 import { ClockPage } from "../../components/views/clock.tsx";
 import { MyWeekPage } from "../../components/views/my_week.tsx";
 import { CLOCK_ACTIONS, type ClockAction } from "../../islands/Clock.tsx";
 import { type FormFailure, formFailure, readForm } from "./forms.ts";
+import { numberField, textField, validateForm } from "./form_adapter.ts";
 import { chrome, renderPage } from "./render.tsx";
-import { loadWeek, todayTotals } from "./week_data.ts";
+import { weekData } from "./week_data.ts";
 import { dateParam } from "./dates.ts";
 
-/** An optional number field of a form (empty means absent). */
-const optionalNumber = (min: number, max: number) =>
-  z.string().optional().transform((s) => (s ? Number(s) : undefined))
-    .pipe(z.number({ error: "Enter a number" }).min(min).max(max).optional());
-
-const clockForm = z.object({
+/** Which punch the form asks for (the button pressed). */
+const clockAction = z.object({
   action: z.enum(Object.keys(CLOCK_ACTIONS) as [ClockAction, ...ClockAction[]], {
     error: "Choose what to do",
   }),
-  locationId: z.string().max(64).optional().transform((s) => (s ? s : null)),
-  latitude: optionalNumber(-90, 90),
-  longitude: optionalNumber(-180, 180),
-  accuracy: optionalNumber(0, 100_000),
-}).refine((f) => (f.latitude === undefined) === (f.longitude === undefined), {
-  message: "Send latitude and longitude together",
-  path: ["latitude"],
 });
 
 /** The form's wording of `location_required`: a plain form cannot read the position. */
@@ -77,22 +71,47 @@ const FLASH: Record<ClockAction, FlashCode> = {
   out: "clocked_out",
 };
 
-function puncher(c: AppContext): Puncher {
-  const { membership, membershipVersionstamp } = c.get("org");
-  return { userId: membership.userId, membershipVersionstamp };
+/** The position fields of the form, adapted for the clock schemas. */
+function position(values: Record<string, string>) {
+  return {
+    latitude: numberField(values.latitude),
+    longitude: numberField(values.longitude),
+    accuracy: numberField(values.accuracy),
+  };
+}
+
+/** Make the punch the form asks for, through the same use cases as the API. */
+async function punch(c: AppContext, action: ClockAction, values: Record<string, string>) {
+  const ctx = requestContext(c);
+  switch (action) {
+    case "in": {
+      const input = validateForm(clockInBody, {
+        locationId: textField(values.locationId) ?? null,
+        ...position(values),
+      });
+      await clockInUseCase(ctx, input).catch(explainForForm);
+      return;
+    }
+    case "break_start":
+      await breakStartUseCase(
+        ctx,
+        validateForm(breakStartBody, { typeId: textField(values.typeId) }),
+      );
+      return;
+    case "break_end":
+      await breakEndUseCase(ctx, validateForm(breakEndBody, {}));
+      return;
+    case "out":
+      await clockOutUseCase(ctx, validateForm(clockOutBody, position(values)));
+      return;
+  }
 }
 
 async function clockPage(c: AppContext, failure?: FormFailure) {
-  const { scope, org, membership } = c.get("org");
-  const now = c.get("deps").now();
-  const { state, entry } = await clockStatus(scope, membership.userId);
-  const { settings: stored } = c.get("org").settings;
-  const today = await todayTotals(scope, membership.userId, stored, now, entry?.id ?? null);
-  const [locations, ent] = await Promise.all([
-    allLocations(scope, { activeOnly: true }),
-    entitlements(c),
-  ]);
-  const settings = effectiveSettings(stored, ent);
+  const ctx = requestContext(c);
+  const { org } = ctx;
+  const panel = await clockPanelUseCase(ctx);
+  const { state, entry } = panel;
   return renderPage(
     c,
     <ClockPage
@@ -108,10 +127,10 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
           breaks: entry.breaks,
           locationId: entry.locationId,
         },
-        serverNow: now,
-        today,
-        requireLocation: settings.requireLocation,
-        locations: locations.map(({ id, name, latitude, longitude, radiusMeters }) => ({
+        serverNow: ctx.now,
+        today: panel.today,
+        requireLocation: panel.requireLocation,
+        locations: panel.locations.map(({ id, name, latitude, longitude, radiusMeters }) => ({
           id,
           name,
           latitude,
@@ -119,7 +138,7 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
           radiusMeters,
         })),
         pickedLocationId: failure?.values.locationId ?? "",
-        enabledFeatures: ent.features,
+        enabledFeatures: ctx.entitlements.features,
       }}
     />,
     failure?.status,
@@ -132,38 +151,23 @@ export const clockPages = new Hono<AppEnv>()
   .post("/clock", async (c) => {
     const values = await readForm(c);
     try {
-      const form = validate(clockForm, values);
-      const { action } = form;
-      const { scope, org } = c.get("org");
-      const p = puncher(c);
-      if (action === "in") {
-        const settings = effectiveSettings(c.get("org").settings.settings, entitlements(c));
-        const place = await resolveClockInLocation(scope, settings, form).catch(explainForForm);
-        await clockIn(scope, p, place, c.get("deps").now());
-      } else if (action === "break_start") await startBreak(scope, p, c.get("deps").now());
-      else if (action === "break_end") await endBreak(scope, p, c.get("deps").now());
-      else {
-        const geo = form.latitude === undefined || form.longitude === undefined ? null : {
-          latitude: form.latitude,
-          longitude: form.longitude,
-          accuracy: form.accuracy ?? null,
-        };
-        await clockOut(scope, p, geo, c.get("deps").now());
-      }
-      return c.redirect(`/o/${org.id}/clock?ok=${FLASH[action]}`, 303);
+      const { action } = validate(clockAction, values);
+      await punch(c, action, values);
+      return c.redirect(`/o/${c.get("org").org.id}/clock?ok=${FLASH[action]}`, 303);
     } catch (err) {
       return clockPage(c, formFailure(err, values));
     }
   })
   .get("/week", async (c) => {
-    const { scope, org, membership } = c.get("org");
-    const date = dateParam(c, org.timeZone);
-    const week = await loadWeek(
-      scope,
-      membership.userId,
-      date,
-      c.get("org").settings.settings,
-      c.get("deps").now(),
+    const ctx = requestContext(c);
+    const date = dateParam(c, ctx.org.timeZone).toString();
+    const week = await weekUseCase(ctx, { date });
+    return renderPage(
+      c,
+      <MyWeekPage
+        {...chrome(c, "week")}
+        week={weekData(week, ctx.settings.settings)}
+        timeZone={ctx.org.timeZone}
+      />,
     );
-    return renderPage(c, <MyWeekPage {...chrome(c, "week")} week={week} timeZone={org.timeZone} />);
   });

@@ -1,19 +1,19 @@
 /**
- * `/o/:orgId/entries/:id/history`: an entry's audit records. Managers see any entry's history,
- * employees only their own (others are "not found", like the API).
+ * `/o/:orgId/entries/:id/history`: an entry's audit records, through the same use case as the
+ * API (`namedEntryHistoryUseCase`): managers see any entry's history, employees only their own
+ * (others are "not found", like the API). Each record names who acted: a member's name, or
+ * "API key", "Kiosk", "System" for principals that are not a person.
  *
  * @module
  */
 
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { notFound } from "../../lib/errors.ts";
+import { requestContext } from "../request_context.ts";
 import type { AuditRecord } from "../../lib/audit/audit.ts";
 import type { EntryView } from "../../lib/entries/model.ts";
-import { entryAuditHistory } from "../../lib/entries/repository.ts";
-import { memberUsers } from "../../lib/identity/users.ts";
-import { decodeCursorParam } from "../../lib/kv/mod.ts";
-import { isManager } from "../../lib/members/members.ts";
+import { namedEntryHistoryUseCase } from "../../lib/entries/use_cases.ts";
+import { UNKNOWN_PERSON } from "../../lib/entries/history.ts";
 import { localDateOf } from "../../lib/time/week.ts";
 import { clockTime, dateTime, hmm } from "../../components/format.ts";
 import {
@@ -65,32 +65,27 @@ function changes(r: AuditRecord, tz: string): HistoryChange[] {
 /** The entry history page (mounted under `/o/:orgId`). */
 export const historyPages = new Hono<AppEnv>()
   .get("/entries/:id/history", async (c) => {
-    const { scope, org, membership } = c.get("org");
-    const page = await entryAuditHistory(scope, c.req.param("id"), {
+    const ctx = requestContext(c);
+    const { org } = ctx;
+    const membership = ctx.member?.membership;
+    const page = await namedEntryHistoryUseCase(ctx, {
+      id: c.req.param("id"),
       limit: 50,
-      cursor: decodeCursorParam(c.req.query("cursor")),
+      cursor: c.req.query("cursor"),
     });
-    const subject = page.data.map((r) => (r.after ?? r.before) as EntryView | null)
-      .find((v) => v !== null) ?? null;
-    if (!subject) throw notFound("time entry");
-    const manager = isManager(membership.role);
-    if (!manager && subject.userId !== membership.userId) throw notFound("time entry");
-    const actors = new Map(
-      (await memberUsers(scope, [...new Set(page.data.map((r) => r.actorId))]))
-        .map((u) => [u.id, u.name]),
-    );
+    const subject = page.subject;
     const tz = org.timeZone;
     const items: HistoryItem[] = page.data.map((r) => ({
       id: r.id,
       atIso: r.at,
       atLabel: dateTime(Date.parse(r.at), tz),
-      actorName: actors.get(r.actorId) ?? "Someone",
+      actorName: page.actors.get(r.id) ?? UNKNOWN_PERSON,
       action: ACTIONS[r.action] ?? r.action,
       reason: r.reason,
       changes: changes(r, tz),
     }));
     const date = localDateOf(Date.parse(subject.start), tz).toString();
-    const own = subject.userId === membership.userId;
+    const own = subject.userId === membership?.userId;
     const backHref = own
       ? `/o/${org.id}/week?date=${date}`
       : `/o/${org.id}/team/${subject.userId}?date=${date}`;

@@ -1,52 +1,21 @@
 /**
- * Loading a member's week for the timesheet pages: the entries overlapping the local workweek in
- * the organization's time zone, grouped by the day they start, with per-day totals that split
- * entries crossing local midnight. Worked time follows the organization's break rules (paid
- * break types count, unpaid ones and the automatic meal deduction do not; punches are never
- * rounded here), and entries inside an approved timesheet's period are marked locked.
+ * The week and timesheet pages' presentation of entries: a member's week
+ * ({@linkcode WeekOfEntries}, read by `weekUseCase` / `memberWeekUseCase` in
+ * `lib/entries/use_cases.ts`) as `WeekView` data — entries grouped by the local day they start,
+ * labels in the organization's time zone, per-day totals that split entries crossing local
+ * midnight, and the entries inside an approved timesheet's period marked locked.
  *
  * @module
  */
 
-import type { OrgScope } from "../../lib/kv/mod.ts";
-import { entriesOverlapping } from "../../lib/entries/repository.ts";
-import { locksTouching, type PeriodLock, touches } from "../../lib/entries/locks.ts";
-import { breakSeconds, paidTime, type TimeEntry, toSecond } from "../../lib/entries/model.ts";
-import { isoWeekday, type Settings } from "../../lib/settings/schema.ts";
-import { paidIntervals } from "../../lib/pay/worked.ts";
-import { workedPerDay } from "../../lib/overtime/engine.ts";
-import { DayCalendar } from "../../lib/time/calendar.ts";
-import { localDateOf, weekBounds, type WeekStart } from "../../lib/time/week.ts";
+import { type PeriodLock, touches } from "../../lib/entries/locks.ts";
+import { breakSeconds, paidTime, type TimeEntry } from "../../lib/entries/model.ts";
+import type { WeekOfEntries } from "../../lib/entries/week.ts";
+import type { Settings } from "../../lib/settings/schema.ts";
+import { localDateOf } from "../../lib/time/week.ts";
 import { toDateTimeLocal } from "../../lib/time/local.ts";
 import { clockTime, shortDate } from "../../components/format.ts";
 import type { LockNote, WeekData, WeekEntryRow } from "../../components/views/week.tsx";
-
-/**
- * Today in the organization's time zone: its bounds and the worked seconds of entries other than
- * `openId`, by the organization's break rules (paid breaks count, the automatic deduction does
- * not), like the week page. `settings` are the ones the request already read.
- */
-export async function todayTotals(
-  scope: OrgScope,
-  userId: string,
-  settings: Settings,
-  now: number,
-  openId: string | null,
-): Promise<{ start: number; end: number; closedSeconds: number }> {
-  const { timeZone } = settings;
-  const day = localDateOf(now, timeZone);
-  const start = day.toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
-  const end = day.add({ days: 1 }).toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
-  const entries = await entriesOverlapping(scope, userId, start, end, now);
-  const closed = entries.filter((e) => e.id !== openId);
-  const [closedSeconds] = shownSecondsByDay(
-    closed,
-    settings,
-    new DayCalendar(day, 1, timeZone),
-    now,
-  );
-  return { start, end, closedSeconds };
-}
 
 /** A locked period as pages show it. */
 export function lockNote(lock: PeriodLock): LockNote {
@@ -59,11 +28,6 @@ export function lockNote(lock: PeriodLock): LockNote {
     periodEnd: lock.periodEnd,
     label: `${f(lock.periodStart)} – ${f(lock.periodEnd)}, ${end.year}`,
   };
-}
-
-/** Pay rules with rounding off: what pages show as worked time. */
-function shownRules(settings: Settings) {
-  return { ...settings, rounding: { mode: "none" as const, incrementMinutes: 1 as const } };
 }
 
 /** One entry as the week and timesheet pages show it. */
@@ -114,67 +78,40 @@ export function entryRow(
 }
 
 /**
- * Paid seconds per day of `calendar` as pages show them (break rules applied, no rounding).
+ * The week read by the use case, ready for `WeekView`, by the organization's `settings`.
  */
-export function shownSecondsByDay(
-  entries: TimeEntry[],
-  settings: Settings,
-  calendar: DayCalendar,
-  now: number,
-): number[] {
-  return workedPerDay(calendar, paidIntervals(entries, shownRules(settings), now));
-}
-
-/**
- * The week of local `date` for `userId`, ready for `WeekView`, by the organization's `settings`
- * (the ones the request already read).
- */
-export async function loadWeek(
-  scope: OrgScope,
-  userId: string,
-  date: Temporal.PlainDate,
-  settings: Settings,
-  nowMs: number,
-): Promise<WeekData> {
-  const now = toSecond(nowMs);
-  const { timeZone } = settings;
-  const w = weekBounds(date, timeZone, isoWeekday(settings.workweekStart) as WeekStart);
-  const [entries, locks] = await Promise.all([
-    entriesOverlapping(scope, userId, w.start, w.end, now),
-    locksTouching(scope, userId, w.start, w.end),
-  ]);
-  const perDay = shownSecondsByDay(entries, settings, new DayCalendar(w.days[0], 7, timeZone), now);
-  const total = perDay.reduce((a, b) => a + b, 0);
-  const today = localDateOf(now, timeZone);
-  const byDay: WeekEntryRow[][] = w.days.map(() => []);
+export function weekData(week: WeekOfEntries, settings: Settings): WeekData {
+  const { days, dayStarts, entries, secondsPerDay, locks, today, now } = week;
+  const total = secondsPerDay.reduce((a, b) => a + b, 0);
+  const byDay: WeekEntryRow[][] = days.map(() => []);
   for (const e of entries) {
-    const i = w.dayStarts.findLastIndex((s, k) => k < 7 && s <= e.start);
+    const i = dayStarts.findLastIndex((s, k) => k < 7 && s <= e.start);
     byDay[Math.max(0, i)].push(entryRow(e, settings, now, locks));
   }
-  const last = w.days[6];
-  const sameYear = w.days[0].year === last.year;
-  const first = w.days[0].toLocaleString("en-US", {
+  const last = days[6];
+  const sameYear = days[0].year === last.year;
+  const first = days[0].toLocaleString("en-US", {
     month: "short",
     day: "numeric",
     year: sameYear ? undefined : "numeric",
   });
   return {
-    date: date.toString(),
+    date: week.date.toString(),
     label: `${first} – ${
       last.toLocaleString("en-US", { month: "short", day: "numeric", year: "numeric" })
     }`,
-    days: w.days.map((d, i) => ({
+    days: days.map((d, i) => ({
       date: d.toString(),
       label: d.toLocaleString("en-US", { weekday: "long", month: "short", day: "numeric" }),
-      seconds: perDay[i],
+      seconds: secondsPerDay[i],
       isToday: d.equals(today),
       entries: byDay[i],
     })),
     total,
-    prev: w.days[0].subtract({ days: 7 }).toString(),
-    next: w.days[0].add({ days: 7 }).toString(),
+    prev: days[0].subtract({ days: 7 }).toString(),
+    next: days[0].add({ days: 7 }).toString(),
     today: today.toString(),
-    isCurrentWeek: w.days.some((d) => d.equals(today)),
+    isCurrentWeek: days.some((d) => d.equals(today)),
     locks: locks.map(lockNote),
   };
 }

@@ -346,3 +346,52 @@ Deno.test("an Idempotency-Key makes a retried clock-in return the first answer",
     assert.equal(list.body.data.length, 1);
   });
 });
+
+Deno.test("ending a paid rest break keeps its type, so the break counts as worked", async () => {
+  await withApp(async (app) => {
+    const { worker, base, punch, state } = await setup(app);
+    const t0 = app.clock.ms;
+    await punch("in");
+    app.clock.advance(2 * 3600);
+    const started = await punch("break/start", { typeId: "rest" });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(started.body.breaks[0].typeId, "rest");
+    app.clock.advance(15 * 60);
+    const onBreak = await state();
+    assert.equal(onBreak.body.entry.durationSeconds, 2 * 3600 + 15 * 60, "a paid break counts");
+
+    const ended = await punch("break/end");
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    assert.deepEqual(ended.body.breaks, [
+      { start: iso(t0 + 2 * HOUR), end: iso(t0 + 2 * HOUR + 15 * MINUTE), typeId: "rest" },
+    ]);
+    assert.equal(ended.body.durationSeconds, 2 * 3600 + 15 * 60, "still paid after it ended");
+    assert.equal(ended.body.unpaidBreakSeconds, 0);
+
+    app.clock.advance(45 * 60);
+    const out = await punch("out");
+    assert.equal(out.status, 200);
+    assert.equal(out.body.breaks[0].typeId, "rest");
+    assert.equal(out.body.durationSeconds, 3 * 3600, "3 h shift with a paid 15 min rest break");
+    assert.equal(out.body.breakSeconds, 15 * 60);
+
+    const stored = await worker.client.json("GET", `${base}/time-entries/${out.body.id}`);
+    assert.equal(stored.body.breaks[0].typeId, "rest");
+    assert.equal(stored.body.durationSeconds, 3 * 3600);
+    const history = await worker.client.json("GET", `${base}/time-entries/${out.body.id}/history`);
+    const breakEnd = history.body.data.find((r: { action: string }) =>
+      r.action === "clock.break_end"
+    );
+    assert.equal(breakEnd.after.breaks[0].typeId, "rest", "the audit record keeps the type too");
+  });
+});
+
+Deno.test("an unknown break type is refused with 400 unknown_break_type and changes nothing", async () => {
+  await withApp(async (app) => {
+    const { punch } = await setup(app);
+    await punch("in");
+    const before = await snapshot(app.store);
+    assertApiError(await punch("break/start", { typeId: "smoke" }), 400, "unknown_break_type");
+    assertSameSnapshot(before, await snapshot(app.store));
+  });
+});
