@@ -5,7 +5,6 @@
  */
 
 import { z } from "zod";
-import { ROLES } from "../../lib/members/members.ts";
 
 export {
   email,
@@ -23,7 +22,6 @@ import {
   email,
   id,
   instant,
-  localDate,
   name,
   note,
   paging,
@@ -31,9 +29,6 @@ import {
   reason,
   timeZone,
 } from "../../lib/validation.ts";
-
-/** A role. */
-export const role = z.enum(ROLES);
 
 /** Sign-up body. */
 export const signupBody = z.strictObject({
@@ -50,24 +45,7 @@ export const signinBody = z.strictObject({
 /** Body creating another organization. */
 export const orgBody = z.strictObject({ name, timeZone });
 
-/** Body adding a member. */
-export const memberBody = z.strictObject({
-  name,
-  email: email.nullable().optional(),
-  password: password.optional(),
-  role: role.default("employee"),
-}).refine((b) => !b.password || b.email, {
-  message: "a password needs an email",
-  path: ["password"],
-});
-
-/** Body changing a member. */
-export const memberPatch = z.strictObject({
-  role: role.optional(),
-  active: z.boolean().optional(),
-  hourlyRateCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
-  hireDate: localDate.nullable().optional(),
-}).refine((b) => Object.keys(b).length > 0, "change at least one field");
+// Member and invitation inputs live in `lib/members/schemas.ts`.
 
 /** Body of clock-in. */
 export const clockInBody = z.strictObject({
