@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { addMemberWithLogin, Client, signUpOrg } from "../helpers.ts";
 import { loadConfig } from "../../config.ts";
+import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
+import type { BillingGateway } from "../../lib/billing/gateway.ts";
 import { latestInvitationToken } from "./invitation_support.ts";
 import {
   addMember,
@@ -536,4 +538,44 @@ Deno.test("unknown member ids answer 404", async () => {
       assertApiError(await admin.client.json("PATCH", path, { role: "manager" }), 404, "not_found");
     }
   });
+});
+
+Deno.test("seat sync: a sync_seats job is committed with each change of the active count", async () => {
+  const handed: Job[] = [];
+  const transport: JobTransport = {
+    enqueue: (job) => {
+      handed.push(job);
+      return Promise.resolve();
+    },
+  };
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const kinds = () => handed.splice(0).map((j) => j.kind).filter((k) => k === "sync_seats");
+    const members = `/api/v1/orgs/${admin.orgId}/members`;
+    const m = await addMember(admin.client, admin.orgId, { name: "Seat" });
+    assert.deepEqual(kinds(), ["sync_seats"], "adding");
+    await admin.client.json("PATCH", `${members}/${m.id}`, { role: "manager" });
+    assert.deepEqual(kinds(), [], "a role change does not change seats");
+    await admin.client.json("PATCH", `${members}/${m.id}`, { active: false });
+    assert.deepEqual(kinds(), ["sync_seats"], "deactivating");
+    assertApiError(
+      await admin.client.json("PATCH", `${members}/${admin.userId}`, { active: false }),
+      409,
+      "last_admin",
+    );
+    assert.deepEqual(kinds(), [], "a refused change causes no job");
+    const email = uniqueEmail("seat");
+    await admin.client.json("POST", `/api/v1/orgs/${admin.orgId}/invitations`, { email });
+    // The mail job went through the transport too; read the link from it.
+    const mail = handed.find((j) => j.kind === "send_mail");
+    assert.ok(mail && mail.kind === "send_mail");
+    const token = mail.mail.text.match(/\/invitations\/([A-Za-z0-9_-]+)/)![1];
+    handed.splice(0);
+    const joined = await new Client(app).json("POST", `/api/v1/invitations/${token}/accept`, {
+      name: "Seat Two",
+      password: PASSWORD,
+    });
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    assert.deepEqual(kinds(), ["sync_seats"], "accepting an invitation");
+  }, { billing: {} as BillingGateway, jobs: transport });
 });
