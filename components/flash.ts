@@ -20,6 +20,9 @@ const MESSAGES = {
   entry_deleted: "Entry deleted.",
   member_added: "Member added.",
   member_updated: "Member updated.",
+  invitation_sent: "Invitation sent.",
+  invitation_revoked: "Invitation revoked.",
+  invitation_accepted: "Welcome! You joined the organization.",
 } as const;
 
 /** A known flash code. */

@@ -27,6 +27,7 @@ import { type CountLimit, type LimitCheck, limitCheck } from "./billing/limits.t
 import type { Feature } from "./billing/plans.ts";
 import type { TimelineKeys } from "./entries/repository.ts";
 import type { JobPort } from "./jobs/outbox.ts";
+import type { AccessPort } from "./members/access.ts";
 
 /** The member a user principal acts as, as read with the organization (one round trip). */
 export interface ActingMember {
@@ -44,6 +45,8 @@ export interface Services {
   billingEnabled: boolean;
   /** The public origin for links in mail (e.g. `https://clock.example.com`). */
   publicUrl: string;
+  /** Ends a deactivated person's sessions once no membership of theirs is active. */
+  access: AccessPort;
 }
 
 /** What a use case knows about its request. */

@@ -10,6 +10,7 @@ import type { AppContext } from "./context.ts";
 import type { RequestContext } from "../lib/context.ts";
 import { DomainError } from "../lib/errors.ts";
 import { entitlements } from "./middleware/plan.ts";
+import { storeAccess } from "../lib/members/access.ts";
 
 const CONTEXTS = new WeakMap<Request, RequestContext>();
 
@@ -49,6 +50,7 @@ export function requestContext(c: AppContext): RequestContext {
       passwordIterations: deps.passwordIterations,
       billingEnabled: !!deps.billing,
       publicUrl: publicOrigin(c),
+      access: storeAccess(deps.store),
     },
   };
   CONTEXTS.set(c.req.raw, ctx);

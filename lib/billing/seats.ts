@@ -1,38 +1,37 @@
 /**
  * Seats follow members: on per-member plans the subscription's quantity is the number of
- * active members. A membership change enqueues a `sync_seats` job (`jobs/sync_seats.ts`), which
- * compares and, when they differ, sets the quantity with prorations.
+ * active members. A use case that changes that number adds a `sync_seats` job to the same
+ * commit (`jobs/sync_seats.ts` runs it: it compares and, when they differ, sets the quantity
+ * with prorations), so the job exists exactly when the change does and cannot be lost.
  *
  * @module
  */
 
-import type { OrgScope } from "../kv/mod.ts";
-import { type JobTransport, syncSeatsJob } from "../jobs/jobs.ts";
-import type { BillingGateway } from "./gateway.ts";
+import type { Atomic, OrgScope } from "../kv/mod.ts";
+import { syncSeatsJob } from "../jobs/jobs.ts";
+import type { JobPort } from "../jobs/outbox.ts";
+import type { Services } from "../context.ts";
 
-/** The parts of the app's dependencies the hook reads. */
-export interface SeatHookDeps {
-  billing?: BillingGateway | null;
-  jobs?: JobTransport | null;
-  now: () => number;
+/** What {@linkcode addSeatSync} needs of a request context (or an invitee's door). */
+export interface SeatSyncContext {
+  scope: OrgScope;
+  jobs: JobPort;
+  services: Pick<Services, "billingEnabled">;
+  now: number;
 }
 
 /**
- * Call after members were added, activated or deactivated. Does nothing while billing is off.
- * Never fails the caller: the membership change is already committed, so a failure to enqueue
- * is logged (the next change, or a later sync, corrects the quantity).
+ * Add a `sync_seats` job for the context's organization to `op` when billing is on; call where
+ * the number of active members changes, then `ctx.jobs.dispatch()` after the commit.
  *
  * @example
  * ```ts
- * const member = await addMember(scope, actorId, input, now);
- * await onMembersChanged(deps, scope);
+ * const op = scope.atomic()...;
+ * addSeatSync(ctx, op);
+ * if (await op.commit()) await ctx.jobs.dispatch();
  * ```
  */
-export async function onMembersChanged(deps: SeatHookDeps, scope: OrgScope): Promise<void> {
-  if (!deps.billing || !deps.jobs) return;
-  try {
-    await deps.jobs.enqueue(syncSeatsJob(scope.orgId, deps.now()));
-  } catch (err) {
-    console.error(`billing: could not enqueue seat sync for ${scope.orgId}:`, err);
-  }
+export function addSeatSync(ctx: SeatSyncContext, op: Atomic): void {
+  if (!ctx.services.billingEnabled) return;
+  ctx.jobs.add(op, syncSeatsJob(ctx.scope.orgId, ctx.now));
 }

@@ -56,6 +56,13 @@ export const globalKeys = {
    * exists (sign-up, password reset).
    */
   outbox: (jobId?: string): Key => makeKey(jobId === undefined ? ["outbox"] : ["outbox", jobId]),
+  /**
+   * SHA-256 of an invitation token → `{orgId, invitationId}` (expiry also in the invitation):
+   * the invitee follows the mailed link before they belong to the organization, often before
+   * they have an account, so the link must find its tenant from the token alone. Written and
+   * deleted in the same commits as the invitation (`lib/invitations`).
+   */
+  invitationToken: (tokenHash: string): Key => makeKey(["invitation_token", tokenHash]),
   /** Jobs that failed every delivery, kept for operators to read and retry (`/ops`). */
   deadJob: (jobId?: string): Key =>
     makeKey(jobId === undefined ? ["dead_job"] : ["dead_job", jobId]),

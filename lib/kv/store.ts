@@ -312,6 +312,24 @@ export class Store {
   }
 
   /**
+   * The scope of the organization that issued the invitation whose token hashes to `tokenHash`,
+   * with the invitation's id, or null for an unknown token. The proof is the global
+   * `invitation_token` pointer, written by this server with the invitation (`lib/invitations`);
+   * the caller still checks the invitation itself (its hash, its expiry).
+   */
+  async scopeForInvitation(
+    tokenHash: string,
+  ): Promise<{ scope: OrgScope; invitationId: string } | null> {
+    if (!/^[0-9a-f]{64}$/.test(tokenHash)) return null;
+    const pointer = await this.#read.get<{ orgId?: unknown; invitationId?: unknown }>(
+      assertKey(globalKeys.invitationToken(tokenHash)),
+    );
+    const { orgId, invitationId } = pointer.value ?? {};
+    if (typeof orgId !== "string" || typeof invitationId !== "string") return null;
+    return { scope: new OrgScope(SCOPE_TOKEN, this, orgId), invitationId };
+  }
+
+  /**
    * Like {@linkcode scopeForMember}, and in the same round trip the organization's keys `prefetch`
    * (parts after `["org", orgId]`), returned in order. Requests use it to read the membership,
    * profile and settings together with the proof, instead of one read after another.
@@ -372,7 +390,15 @@ export class Store {
       limit: options.limit,
       batchSize: 1000,
     });
-    for await (const e of iter) yield e as unknown as Entry<T>;
+    // Listed keys lie under a prefix the caller built, so they are branded too: the caller may
+    // delete or rewrite what it listed (e.g. revoking every session of a person).
+    for await (const e of iter) {
+      yield {
+        key: makeKey(e.key as Deno.KvKeyPart[]),
+        value: e.value,
+        versionstamp: e.versionstamp,
+      };
+    }
   }
 
   /** One page under `prefix`, continued by an opaque cursor. */

@@ -8,6 +8,12 @@
  * the revision key and commits only if it did not change, so two concurrent additions cannot
  * both pass the limit. The day's `activeMembers` usage gauge is written in the same commit.
  *
+ * Changes of one organization run one at a time in the process (`serial.ts`), and a race lost
+ * to another process is re-read and retried, so independent concurrent changes all succeed.
+ * Requests reach these functions through the use cases (`use_cases.ts`, `../invitations/`),
+ * which pass the plan's limit and add the jobs a change causes; scripts (seed, bench) call
+ * them directly.
+ *
  * @module
  */
 
@@ -24,6 +30,8 @@ import {
 import { addAudit } from "../audit/audit.ts";
 import type { LimitCheck } from "../billing/limits.ts";
 import { setGauge } from "../billing/usage.ts";
+import { type Principal, userPrincipal } from "../principal.ts";
+import { MEMBER_WRITE_ATTEMPTS, serialPerOrg } from "./serial.ts";
 
 /** The three roles, from most to least powerful. */
 export const ROLES = ["admin", "manager", "employee"] as const;
@@ -84,7 +92,7 @@ export function viewMember(m: Membership, user: User): MemberView {
  * 409 `email_taken`: the email already has an account. Says nothing about that account (no
  * name, no id); the person is invited instead, and joins by following the mailed link.
  */
-function emailTaken(): DomainError {
+export function emailTaken(): DomainError {
   return new DomainError(
     "conflict",
     "email_taken",
@@ -144,13 +152,19 @@ export async function activeMemberships(scope: OrgScope): Promise<Membership[]> 
   return out;
 }
 
-/** Options of {@linkcode addMember} and {@linkcode updateMember}. */
+/** What a membership write causes beside itself, added to its commit by the use case. */
+export type ActiveCountHook = (op: Atomic, activeAfter: number) => void;
+
+/** Options of {@linkcode addMember}, {@linkcode updateMember} and {@linkcode commitMembership}. */
 export interface MemberWriteOptions {
   /**
    * Called with the number of active members an addition or reactivation would reach, counted
    * inside the serialized write; throws to refuse (the plan's limit, `lib/billing/limits.ts`).
+   * Use cases always pass `planLimit(ctx, "activeMembers")`; only scripts leave it out.
    */
   activeLimit?: LimitCheck;
+  /** Called in the commit when the number of active members changes (the seat sync job). */
+  onActiveChange?: ActiveCountHook;
 }
 
 /** The number of active members (one scan of the memberships). */
@@ -158,8 +172,76 @@ export async function countActiveMembers(scope: OrgScope): Promise<number> {
   return (await activeMemberships(scope)).length;
 }
 
+/** Who made a change: a principal, or (scripts) a user id. */
+export type Actor = Principal | string;
+
+function principalOf(actor: Actor): Principal {
+  return typeof actor === "string" ? userPrincipal(actor) : actor;
+}
+
+function concurrentChange(): DomainError {
+  return new DomainError("conflict", "concurrent_change", "Members changed meanwhile; retry");
+}
+
+/** 409 `already_member`. */
+export function alreadyMember(): DomainError {
+  return new DomainError("conflict", "already_member", "This person is already a member");
+}
+
+/** A membership to create for `user`, as {@linkcode commitMembership} takes it. */
+export interface MembershipAddition {
+  /** The person; created in the same commit when `createUser`. */
+  user: User;
+  createUser: boolean;
+  role: Role;
+  /** More writes and checks of the same commit (an invitation's use, a verified email). */
+  extra?: (op: Atomic) => void;
+}
+
+/**
+ * One attempt to add a membership: checks the revision key, counts the active members (the
+ * plan's limit), and commits the membership, the user (when new), the usage gauge, the audit
+ * record, `extra` and the hook's jobs together. Returns null when the commit lost a race (call
+ * again, inside {@linkcode serialPerOrg}); throws `already_member` and the limit's error.
+ */
+export async function commitMembership(
+  scope: OrgScope,
+  actor: Actor,
+  add: MembershipAddition,
+  now: number,
+  options: MemberWriteOptions = {},
+): Promise<MemberView | null> {
+  const rev = await scope.get("members_rev");
+  if (await getMembership(scope, add.user.id)) throw alreadyMember();
+  const active = await countActiveMembers(scope);
+  options.activeLimit?.(active + 1);
+  const membership: Membership = {
+    userId: add.user.id,
+    role: add.role,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const op = scope.atomic().check(scope.key("members_rev"), rev.versionstamp)
+    .set(scope.key("members_rev"), now);
+  if (add.createUser) addUserCreation(op, add.user);
+  addMembershipCreation(op, scope, membership);
+  setGauge(op, scope, "activeMembers", active + 1, now);
+  const view = viewMember(membership, add.user);
+  addAudit(op, scope, {
+    principal: principalOf(actor),
+    action: "member.add",
+    entity: { kind: "member", id: add.user.id },
+    before: null,
+    after: view,
+  }, now);
+  add.extra?.(op);
+  options.onActiveChange?.(op, active + 1);
+  return (await op.commit()) ? view : null;
+}
+
 /** Input of {@linkcode addMember}. */
-export interface AddMemberInput {
+export interface NewMemberInput {
   name: string;
   email?: string | null;
   passwordHash?: string | null;
@@ -168,68 +250,78 @@ export interface AddMemberInput {
 
 /**
  * Add a member. A new person gets a user record (with a login when email and password are
- * given); an email that already has an account is linked without touching its password.
+ * given). An email that already has an account answers 409 `email_taken` without saying
+ * anything about it (`already_member` when that account is a member here); the person is
+ * invited instead (`lib/invitations`).
  */
-export async function addMember(
+export function addMember(
   scope: OrgScope,
-  actorId: string,
-  input: AddMemberInput,
+  actor: Actor,
+  input: NewMemberInput,
   now: number,
   options: MemberWriteOptions = {},
 ): Promise<MemberView> {
   const email = input.email ? normalizeEmail(input.email) : null;
-  const existingId = email ? await scope.accountIdByEmail(email) : null;
-  if (existingId && (await getMembership(scope, existingId))) {
-    throw new DomainError("conflict", "already_member", "This person is already a member");
-  }
-  if (existingId) throw emailTaken();
-  const user = newUser(input.name, email, input.passwordHash ?? null, now);
-  const membership: Membership = {
-    userId: user.id,
-    role: input.role,
-    active: true,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const rev = await scope.get("members_rev");
-  const active = await countActiveMembers(scope);
-  options.activeLimit?.(active + 1);
-  const op = scope.atomic().check(scope.key("members_rev"), rev.versionstamp)
-    .set(scope.key("members_rev"), now);
-  addUserCreation(op, user);
-  addMembershipCreation(op, scope, membership);
-  setGauge(op, scope, "activeMembers", active + 1, now);
-  const view = viewMember(membership, user);
-  addAudit(op, scope, {
-    actorId,
-    action: "member.add",
-    entity: { kind: "member", id: user.id },
-    before: null,
-    after: view,
-  }, now);
-  if (!(await op.commit())) {
-    if (email && (await scope.accountIdByEmail(email))) throw emailTaken();
-    throw new DomainError("conflict", "concurrent_change", "Members changed meanwhile; retry");
-  }
-  return view;
+  return serialPerOrg(scope.orgId, async () => {
+    for (let attempt = 0; attempt < MEMBER_WRITE_ATTEMPTS; attempt++) {
+      const existingId = email ? await scope.accountIdByEmail(email) : null;
+      if (existingId && (await getMembership(scope, existingId))) throw alreadyMember();
+      if (existingId) throw emailTaken();
+      const user = newUser(input.name, email, input.passwordHash ?? null, now);
+      const view = await commitMembership(
+        scope,
+        actor,
+        { user, createUser: true, role: input.role },
+        now,
+        options,
+      );
+      if (view) return view;
+    }
+    throw concurrentChange();
+  });
+}
+
+/** What {@linkcode updateMember} did. */
+export interface MemberUpdate {
+  before: MemberView;
+  after: MemberView;
+  /** True when the member was activated or deactivated. */
+  activeChanged: boolean;
 }
 
 /**
- * Change a member's role and/or activation. Refuses (409 `last_admin`) to leave the organization
- * without an active admin.
+ * Change a member's role, activation, pay rate or hire date. Refuses (409 `last_admin`) to leave
+ * the organization without an active admin.
  */
-export async function updateMember(
+export function updateMember(
   scope: OrgScope,
-  actorId: string,
+  actor: Actor,
   userId: string,
   patch: MemberPatch,
   now: number,
   options: MemberWriteOptions = {},
-): Promise<MemberView> {
+): Promise<MemberUpdate> {
+  return serialPerOrg(scope.orgId, async () => {
+    for (let attempt = 0; attempt < MEMBER_WRITE_ATTEMPTS; attempt++) {
+      const done = await tryUpdateMember(scope, actor, userId, patch, now, options);
+      if (done) return done;
+    }
+    throw concurrentChange();
+  });
+}
+
+async function tryUpdateMember(
+  scope: OrgScope,
+  actor: Actor,
+  userId: string,
+  patch: MemberPatch,
+  now: number,
+  options: MemberWriteOptions,
+): Promise<MemberUpdate | null> {
+  const rev = await scope.get("members_rev");
   const current = await getMembership(scope, userId);
   const user = current ? await memberUser(scope, userId) : null;
   if (!current || !user) throw notFound("member");
-  const rev = await scope.get("members_rev");
   const next: Membership = {
     ...current.value,
     role: patch.role ?? current.value.role,
@@ -240,11 +332,10 @@ export async function updateMember(
     active: patch.active ?? current.value.active,
     updatedAt: now,
   };
+  const before = viewMember(current.value, user);
   const unchanged = (Object.keys(patch) as (keyof MemberPatch)[])
     .every((k) => (next[k] ?? null) === (current.value[k] ?? null));
-  if (unchanged) {
-    return viewMember(current.value, user);
-  }
+  if (unchanged) return { before, after: before, activeChanged: false };
   const wasAdmin = current.value.active && current.value.role === "admin";
   const staysAdmin = next.active && next.role === "admin";
   const activeChanged = next.active !== current.value.active;
@@ -260,23 +351,23 @@ export async function updateMember(
       );
     }
   }
+  const after = viewMember(next, user);
   const op = scope.atomic()
     .check(scope.key("members_rev"), rev.versionstamp)
     .check(scope.key("member", userId), current.versionstamp)
     .set(scope.key("members_rev"), now)
     .set(scope.key("member", userId), next);
   if (activeChanged) {
-    setGauge(op, scope, "activeMembers", actives.length + (next.active ? 1 : -1), now);
+    const activeAfter = actives.length + (next.active ? 1 : -1);
+    setGauge(op, scope, "activeMembers", activeAfter, now);
+    options.onActiveChange?.(op, activeAfter);
   }
   addAudit(op, scope, {
-    actorId,
+    principal: principalOf(actor),
     action: "member.update",
     entity: { kind: "member", id: userId },
-    before: viewMember(current.value, user),
-    after: viewMember(next, user),
+    before,
+    after,
   }, now);
-  if (!(await op.commit())) {
-    throw new DomainError("conflict", "concurrent_change", "Members changed meanwhile; retry");
-  }
-  return viewMember(next, user);
+  return (await op.commit()) ? { before, after, activeChanged } : null;
 }

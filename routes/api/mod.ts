@@ -10,6 +10,7 @@ import { requireOrg, requireUser } from "../middleware/auth.ts";
 import { meterApiRequests } from "../middleware/usage.ts";
 import { identityApi } from "./identity.ts";
 import { membersApi } from "./members.ts";
+import { invitationLinkApi, invitationsApi } from "./invitations.ts";
 import { clockApi } from "./clock.ts";
 import { entriesApi } from "./entries.ts";
 import { settingsApi } from "./settings.ts";
@@ -23,6 +24,7 @@ import { billingStatusApi } from "./billing_status.ts";
 /** Every `/api/v1` route. */
 export const apiV1 = new Hono<AppEnv>()
   .route("/", identityApi)
+  .route("/invitations", invitationLinkApi)
   .use("/orgs/:orgId/*", requireUser(), requireOrg(), meterApiRequests())
   .get("/orgs/:orgId", (c) => {
     const { org, membership } = c.get("org");
@@ -35,6 +37,7 @@ export const apiV1 = new Hono<AppEnv>()
     });
   })
   .route("/orgs/:orgId/members", membersApi)
+  .route("/orgs/:orgId/invitations", invitationsApi)
   .route("/orgs/:orgId/clock", clockApi)
   .route("/orgs/:orgId/time-entries", entriesApi)
   .route("/orgs/:orgId/settings", settingsApi)

@@ -5,7 +5,6 @@
  */
 
 import { z } from "zod";
-import { ROLES } from "../../lib/members/members.ts";
 
 export {
   email,
@@ -19,10 +18,7 @@ export {
   reason,
   timeZone,
 } from "../../lib/validation.ts";
-import { email, localDate, name, paging, password, timeZone } from "../../lib/validation.ts";
-
-/** A role. */
-export const role = z.enum(ROLES);
+import { email, name, paging, password, timeZone } from "../../lib/validation.ts";
 
 /** Sign-up body. */
 export const signupBody = z.strictObject({
@@ -39,24 +35,7 @@ export const signinBody = z.strictObject({
 /** Body creating another organization. */
 export const orgBody = z.strictObject({ name, timeZone });
 
-/** Body adding a member. */
-export const memberBody = z.strictObject({
-  name,
-  email: email.nullable().optional(),
-  password: password.optional(),
-  role: role.default("employee"),
-}).refine((b) => !b.password || b.email, {
-  message: "a password needs an email",
-  path: ["password"],
-});
-
-/** Body changing a member. */
-export const memberPatch = z.strictObject({
-  role: role.optional(),
-  active: z.boolean().optional(),
-  hourlyRateCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
-  hireDate: localDate.nullable().optional(),
-}).refine((b) => Object.keys(b).length > 0, "change at least one field");
+// Member and invitation inputs live in `lib/members/schemas.ts`.
 
 /** Query of paged lists without filters. */
 export const pageQuery = z.strictObject(paging);

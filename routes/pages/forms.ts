@@ -11,7 +11,6 @@ import type { AppContext } from "../context.ts";
 import { statusOf } from "../middleware/errors.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { isTimeZone } from "../../lib/orgs/orgs.ts";
-import { ROLES } from "../../lib/members/members.ts";
 import type { FormError } from "../../components/forms.tsx";
 
 /** The posted form fields as strings (files and repeated names are dropped). */
@@ -86,9 +85,6 @@ export const passwordField = z.string({ error: "Enter a password" })
 export const timeZoneField = z.string({ error: "Choose a time zone" })
   .refine(isTimeZone, "Choose a time zone from the list");
 
-/** A role. */
-export const roleField = z.enum(ROLES, { error: "Choose a role" });
-
 /** Why a correction is made. */
 export const reasonField = required("a reason", 500);
 
@@ -115,19 +111,6 @@ export const signinForm = z.object({
 export const orgForm = z.object({
   name: nameField("the organization's name"),
   timeZone: timeZoneField,
-});
-
-/** New member form. */
-export const memberForm = z.object({
-  name: nameField("the member's name"),
-  email: z.string().trim().optional().transform((s) => (s ? s : null))
-    .pipe(z.email("Enter an email address like name@example.com").max(254).nullable()),
-  password: z.string().optional().transform((s) => (s ? s : undefined))
-    .pipe(passwordField.optional()),
-  role: roleField,
-}).refine((m) => !m.password || m.email, {
-  message: "A password needs an email address to sign in with",
-  path: ["password"],
 });
 
 /**

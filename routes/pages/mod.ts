@@ -11,6 +11,7 @@
  * | `GET /o/:orgId/entries/:id/history` | managers; employees for their own entries |
  * | `GET /o/:orgId/team`, `GET/POST /o/:orgId/team/:userId` | managers, admins |
  * | `GET/POST /o/:orgId/members` | admins |
+ * | `GET/POST /invitations/:token` | whoever holds the mailed link |
  * | `GET/POST /o/:orgId/timesheets` | members (own); managers, admins (`?userId=`) |
  * | `GET/POST /o/:orgId/timesheets/review` | managers, admins |
  * | `GET /o/:orgId/reports/hours` | managers, admins |
@@ -33,6 +34,7 @@ import { clockPages } from "./clock.tsx";
 import { teamPages } from "./team.tsx";
 import { historyPages } from "./history.tsx";
 import { memberPages } from "./members.tsx";
+import { invitationPages } from "./invitations.tsx";
 import { timesheetPages } from "./timesheets.tsx";
 import { reportPages } from "./reports.tsx";
 import { ptoPages } from "./pto.tsx";
@@ -63,6 +65,7 @@ export const pages = new Hono<AppEnv>()
   .route("/", orgPages)
   .route("/", pricingPages)
   .route("/", opsPages)
+  .route("/", invitationPages)
   .use("/o/:orgId", signedIn(), orgMember())
   .use("/o/:orgId/*", signedIn(), orgMember())
   .route("/o/:orgId", orgScoped)

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../config.ts";
 import { addMemberWithLogin, Client, signUpOrg } from "../helpers.ts";
+import { latestInvitationToken } from "./invitation_support.ts";
 import {
   addMember,
   assertApiError,
@@ -474,11 +475,11 @@ Deno.test("a deactivated member loses the organization at once and cannot sign i
         ["GET", `${org}/members/${member.userId}`, undefined],
       ] as const
     ) {
-      assertApiError(await member.client.json(method, path, body), 404, "not_found");
+      // Issue 7: deactivated in their only organization, the person's sessions are revoked.
+      assertApiError(await member.client.json(method, path, body), 401, "unauthenticated");
     }
     const me = await member.client.json("GET", "/api/v1/me");
-    assert.equal(me.status, 200);
-    assert.deepEqual(me.body.organizations, [], "the organization is no longer listed");
+    assertApiError(me, 401, "unauthenticated");
 
     const signin = await new Client(app).json("POST", "/api/v1/session", {
       email: member.email,
@@ -498,12 +499,12 @@ Deno.test("a deactivated member loses the organization at once and cannot sign i
       active: true,
     });
     assert.equal(on.status, 200);
-    assert.equal((await member.client.json("POST", `${org}/clock/out`, {})).status, 200);
-    const back = await new Client(app).json("POST", "/api/v1/session", {
+    const back = await member.client.json("POST", "/api/v1/session", {
       email: member.email,
       password: PASSWORD,
     });
     assert.equal(back.status, 200);
+    assert.equal((await member.client.json("POST", `${org}/clock/out`, {})).status, 200);
   });
 });
 
@@ -512,8 +513,15 @@ Deno.test("a member deactivated in one organization still signs in to another", 
     const a = await signUpOrg(app, "Org A");
     const b = await signUpOrg(app, "Org B");
     const member = await addMemberWithLogin(app, a.client, a.orgId);
-    const linked = await addMember(b.client, b.orgId, { name: "ignored", email: member.email });
-    assert.equal(linked.id, member.userId, "the existing account is linked");
+    // Issue 7: an existing account joins a second organization by accepting an invitation.
+    const invite = await b.client.json("POST", `/api/v1/orgs/${b.orgId}/invitations`, {
+      email: member.email,
+    });
+    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    const token = await latestInvitationToken(app, member.email);
+    const joined = await member.client.json("POST", `/api/v1/invitations/${token}/accept`);
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    assert.equal(joined.body.member.id, member.userId, "the existing account joins");
     assert.equal(
       (await a.client.json("PATCH", `/api/v1/orgs/${a.orgId}/members/${member.userId}`, {
         active: false,

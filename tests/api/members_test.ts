@@ -1,10 +1,15 @@
 /**
  * Members over HTTP: who may add and change members, paging, roles, activation, the rule that an
- * organization keeps an active admin (also under concurrency), and linking existing accounts.
+ * organization keeps an active admin (also under concurrency), parallel additions, the end of
+ * access on deactivation, and that an existing account is invited, never silently linked.
  */
 
 import assert from "node:assert/strict";
 import { addMemberWithLogin, Client, signUpOrg } from "../helpers.ts";
+import { loadConfig } from "../../config.ts";
+import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
+import type { BillingGateway } from "../../lib/billing/gateway.ts";
+import { latestInvitationToken } from "./invitation_support.ts";
 import {
   addMember,
   assertApiError,
@@ -232,7 +237,8 @@ Deno.test("deactivate and reactivate a member", async () => {
     });
     const listed = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}/members`);
     assert.equal(listed.body.data.find((m: MemberView) => m.id === worker.userId).active, false);
-    assertApiError(await worker.client.json("GET", `/api/v1/orgs/${admin.orgId}`), 404);
+    // Issue 7: deactivated in their only organization, the person's sessions are revoked.
+    assertApiError(await worker.client.json("GET", `/api/v1/orgs/${admin.orgId}`), 401);
 
     const both = await admin.client.json("PATCH", path, { active: true, role: "employee" });
     assert.equal(both.status, 200);
@@ -240,6 +246,11 @@ Deno.test("deactivate and reactivate a member", async () => {
       role: "employee",
       active: true,
     });
+    const again = await worker.client.json("POST", "/api/v1/session", {
+      email: worker.email,
+      password: PASSWORD,
+    });
+    assert.equal(again.status, 200);
     const org = await worker.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
     assert.equal(org.status, 200);
     assert.equal(org.body.role, "employee");
@@ -348,52 +359,146 @@ Deno.test("three admins deactivating each other at once leave at least one admin
   });
 });
 
-Deno.test("adding an email that has an account links it without a password, else 409", async () => {
+Deno.test("adding an email that has an account: 409 email_taken revealing nothing; invite instead", async () => {
   await withApp(async (app) => {
     const a = await signUpOrg(app, "Org A");
     const b = await signUpOrg(app, "Org B");
     const before = await snapshot(app.store);
-    const withPassword = await b.client.json("POST", `/api/v1/orgs/${b.orgId}/members`, {
-      name: "Someone",
-      email: a.email,
-      password: "another password!",
-    });
-    assertApiError(withPassword, 409, "email_taken");
+    for (
+      const body of [
+        { name: "Someone", email: a.email, password: "another password!" },
+        { name: "Renamed?", email: a.email.toUpperCase(), role: "manager" },
+      ]
+    ) {
+      const res = await b.client.json("POST", `/api/v1/orgs/${b.orgId}/members`, body);
+      assertApiError(res, 409, "email_taken");
+      const text = JSON.stringify(res.body);
+      assert.ok(!text.includes(a.userId), "no account id");
+      assert.ok(!text.includes("Ada Admin"), "no account name");
+      assert.equal(res.body.error.details, undefined, "no details about the account");
+    }
     assertSameSnapshot(before, await snapshot(app.store), "no change on 409");
 
-    const linked = await addMember(b.client, b.orgId, {
-      name: "Renamed?",
+    const invited = await b.client.json("POST", `/api/v1/orgs/${b.orgId}/invitations`, {
       email: a.email.toUpperCase(),
       role: "manager",
     });
-    assert.equal(linked.id, a.userId, "the same person");
-    assert.equal(linked.name, "Ada Admin", "the account's own name is kept");
-    assert.equal(linked.email, a.email);
-    assert.equal(linked.role, "manager");
+    assert.equal(invited.status, 201, JSON.stringify(invited.body));
+    assert.equal(invited.body.email, a.email);
+    const token = await latestInvitationToken(app, a.email);
+    const accepted = await a.client.json("POST", `/api/v1/invitations/${token}/accept`);
+    assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.member.id, a.userId, "the same person");
+    assert.equal(accepted.body.member.name, "Ada Admin", "the account's own name is kept");
+    assert.equal(accepted.body.member.role, "manager");
 
-    const again = await b.client.json("POST", `/api/v1/orgs/${b.orgId}/members`, {
-      name: "Again",
-      email: a.email,
-    });
-    assertApiError(again, 409, "already_member");
-
+    assertApiError(
+      await b.client.json("POST", `/api/v1/orgs/${b.orgId}/members`, { name: "x", email: a.email }),
+      409,
+      "already_member",
+    );
     const signin = await new Client(app).json("POST", "/api/v1/session", {
       email: a.email,
-      password: "correct horse battery",
+      password: PASSWORD,
     });
     assert.equal(signin.status, 200, "the original password still works");
     assert.deepEqual(
       signin.body.organizations.map((o: { id: string; role: string }) => [o.id, o.role]).sort(),
       [[a.orgId, "admin"], [b.orgId, "manager"]].sort(),
     );
-    assertApiError(
-      await new Client(app).json("POST", "/api/v1/session", {
-        email: a.email,
-        password: "another password!",
-      }),
-      401,
-      "invalid_credentials",
+  });
+});
+
+Deno.test("defect 7: 16 parallel additions of members in one organization all succeed", async () => {
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const results = await Promise.all(
+      Array.from(
+        { length: 16 },
+        (_, i) =>
+          admin.client.json("POST", `/api/v1/orgs/${admin.orgId}/members`, {
+            name: `Parallel ${i}`,
+            ...(i % 2 === 0 ? { email: uniqueEmail("par"), password: PASSWORD } : {}),
+          }),
+      ),
     );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(16).fill(201),
+      results.map((r) => JSON.stringify(r.body)).join("\n"),
+    );
+    const list = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}/members?limit=500`);
+    assert.equal(list.body.data.length, 17);
+  });
+});
+
+Deno.test("parallel additions still respect the plan's member limit exactly", async () => {
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const results = await Promise.all(
+      Array.from(
+        { length: 16 },
+        (_, i) =>
+          admin.client.json("POST", `/api/v1/orgs/${admin.orgId}/members`, { name: `P${i}` }),
+      ),
+    );
+    const list = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}/members?limit=500`);
+    const created = results.filter((r) => r.status === 201).length;
+    assert.equal(list.body.data.length, created + 1);
+    for (const r of results.filter((r) => r.status !== 201)) assertApiError(r, 402, "plan_limit");
+  }, { config: loadConfig({ KV_PATH: ":memory:", DEFAULT_PLAN: "free" }) });
+});
+
+Deno.test("a deactivated member's open session loses that organization at once, keeps others", async () => {
+  await withApp(async (app) => {
+    const a = await signUpOrg(app, "Org A");
+    const b = await signUpOrg(app, "Org B");
+    // b's admin joins a as an employee through an invitation.
+    await a.client.json("POST", `/api/v1/orgs/${a.orgId}/invitations`, { email: b.email });
+    const token = await latestInvitationToken(app, b.email);
+    assert.equal((await b.client.json("POST", `/api/v1/invitations/${token}/accept`)).status, 201);
+    assert.equal((await b.client.json("GET", `/api/v1/orgs/${a.orgId}`)).status, 200);
+
+    const off = await a.client.json("PATCH", `/api/v1/orgs/${a.orgId}/members/${b.userId}`, {
+      active: false,
+    });
+    assert.equal(off.status, 200);
+    // The same open session: 404 on that organization immediately, its own still works.
+    assertApiError(await b.client.json("GET", `/api/v1/orgs/${a.orgId}`), 404, "not_found");
+    assert.equal((await b.client.json("GET", `/api/v1/orgs/${b.orgId}`)).status, 200);
+    assert.equal((await b.client.json("GET", "/api/v1/me")).status, 200, "still signed in");
+  });
+});
+
+Deno.test("an account deactivated in every organization has its sessions revoked", async () => {
+  await withApp(async (app) => {
+    const a = await signUpOrg(app, "Org A");
+    const b = await signUpOrg(app, "Org B");
+    const worker = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    await b.client.json("POST", `/api/v1/orgs/${b.orgId}/invitations`, { email: worker.email });
+    const token = await latestInvitationToken(app, worker.email);
+    assert.equal(
+      (await worker.client.json("POST", `/api/v1/invitations/${token}/accept`)).status,
+      201,
+    );
+    const second = new Client(app);
+    assert.equal(
+      (await second.json("POST", "/api/v1/session", { email: worker.email, password: PASSWORD }))
+        .status,
+      200,
+    );
+    const offA = await a.client.json("PATCH", `/api/v1/orgs/${a.orgId}/members/${worker.userId}`, {
+      active: false,
+    });
+    assert.equal(offA.status, 200);
+    assert.equal((await worker.client.json("GET", "/api/v1/me")).status, 200, "active in B");
+    const offB = await b.client.json("PATCH", `/api/v1/orgs/${b.orgId}/members/${worker.userId}`, {
+      active: false,
+    });
+    assert.equal(offB.status, 200);
+    for (const client of [worker.client, second]) {
+      assertApiError(await client.json("GET", "/api/v1/me"), 401, "unauthenticated");
+    }
   });
 });
 
@@ -433,4 +538,44 @@ Deno.test("unknown member ids answer 404", async () => {
       assertApiError(await admin.client.json("PATCH", path, { role: "manager" }), 404, "not_found");
     }
   });
+});
+
+Deno.test("seat sync: a sync_seats job is committed with each change of the active count", async () => {
+  const handed: Job[] = [];
+  const transport: JobTransport = {
+    enqueue: (job) => {
+      handed.push(job);
+      return Promise.resolve();
+    },
+  };
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const kinds = () => handed.splice(0).map((j) => j.kind).filter((k) => k === "sync_seats");
+    const members = `/api/v1/orgs/${admin.orgId}/members`;
+    const m = await addMember(admin.client, admin.orgId, { name: "Seat" });
+    assert.deepEqual(kinds(), ["sync_seats"], "adding");
+    await admin.client.json("PATCH", `${members}/${m.id}`, { role: "manager" });
+    assert.deepEqual(kinds(), [], "a role change does not change seats");
+    await admin.client.json("PATCH", `${members}/${m.id}`, { active: false });
+    assert.deepEqual(kinds(), ["sync_seats"], "deactivating");
+    assertApiError(
+      await admin.client.json("PATCH", `${members}/${admin.userId}`, { active: false }),
+      409,
+      "last_admin",
+    );
+    assert.deepEqual(kinds(), [], "a refused change causes no job");
+    const email = uniqueEmail("seat");
+    await admin.client.json("POST", `/api/v1/orgs/${admin.orgId}/invitations`, { email });
+    // The mail job went through the transport too; read the link from it.
+    const mail = handed.find((j) => j.kind === "send_mail");
+    assert.ok(mail && mail.kind === "send_mail");
+    const token = mail.mail.text.match(/\/invitations\/([A-Za-z0-9_-]+)/)![1];
+    handed.splice(0);
+    const joined = await new Client(app).json("POST", `/api/v1/invitations/${token}/accept`, {
+      name: "Seat Two",
+      password: PASSWORD,
+    });
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    assert.deepEqual(kinds(), ["sync_seats"], "accepting an invitation");
+  }, { billing: {} as BillingGateway, jobs: transport });
 });

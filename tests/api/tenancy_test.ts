@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../app.ts";
 import { addMemberWithLogin, Client, signUpOrg, type TestApp } from "../helpers.ts";
+import { latestInvitationToken } from "./invitation_support.ts";
 import {
   addMember,
   assertApiError,
@@ -44,6 +45,8 @@ interface TenantIds {
   ptoRequestId: string;
   /** The member's timesheet of the current pay period. */
   timesheetId: string;
+  /** A pending invitation. */
+  invitationId: string;
 }
 
 interface Tenant {
@@ -104,6 +107,10 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
     `${base}/timesheets?date=2026-11-02&userId=${employee.userId}`,
   );
   assert.equal(sheets.status, 200, JSON.stringify(sheets.body));
+  const invitation = await admin.client.json("POST", `${base}/invitations`, {
+    email: `invitee-${admin.orgId.toLowerCase()}@example.com`,
+  });
+  assert.equal(invitation.status, 201, JSON.stringify(invitation.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -117,6 +124,7 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       spareLocationId: spareLocation.body.id,
       ptoRequestId: pto.body.id,
       timesheetId: sheets.body.data[0].id,
+      invitationId: invitation.body.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -138,6 +146,8 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       `${name} pto note`,
       `${name} secret note`,
       `${name} kiosk`,
+      invitation.body.id,
+      invitation.body.email,
     ],
   };
 }
@@ -184,6 +194,8 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.ptoRequestId;
     case "timesheetId":
       return ids.timesheetId;
+    case "invitationId":
+      return ids.invitationId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
@@ -426,12 +438,17 @@ Deno.test("tenancy: the same person in two organizations cannot carry ids across
   await withApp(async (app) => {
     const a = await buildTenant(app, "Alpha");
     const b = await buildTenant(app, "Bravo");
-    const linked = await addMember(b.admin, b.ids.orgId, {
-      name: "x",
-      email: (await a.admin.json("GET", "/api/v1/me")).body.user.email,
+    // Issue 7: A's admin joins B through an invitation (no silent linking).
+    const email = (await a.admin.json("GET", "/api/v1/me")).body.user.email;
+    const invite = await b.admin.json("POST", `/api/v1/orgs/${b.ids.orgId}/invitations`, {
+      email,
       role: "admin",
     });
-    assert.equal(linked.id, a.adminId);
+    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    const token = await latestInvitationToken(app, email);
+    const joined = await a.admin.json("POST", `/api/v1/invitations/${token}/accept`);
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    assert.equal(joined.body.member.id, a.adminId);
     // A's admin is now also B's admin: B's data is visible in B, and still not through A.
     const inB = `/api/v1/orgs/${b.ids.orgId}/time-entries/${b.ids.entryId}`;
     assert.equal((await a.admin.json("GET", inB)).status, 200);
