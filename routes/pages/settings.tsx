@@ -35,6 +35,7 @@ import { statusOf } from "../middleware/errors.ts";
 import { locationPages } from "./locations.tsx";
 import { requestContext } from "../request_context.ts";
 import { FEATURE_LABELS, PLANS } from "../../lib/billing/plans.ts";
+import { isAvailable } from "../../lib/billing/catalog_text.ts";
 
 /** Success messages of this page (`?ok=`), looked up, never reflected. */
 const FLASH: Record<string, string> = { settings_saved: "Settings saved." };
@@ -54,6 +55,7 @@ async function settingsPage(c: AppContext, failure?: Failure) {
     label: FEATURE_LABELS[f.id],
     inPlan: f.inPlan,
     upgradeTo: f.upgradeTo ? PLANS[f.upgradeTo].name : null,
+    coming: !isAvailable(f.id),
   }));
   return renderPage(
     c,
