@@ -9,6 +9,7 @@
 
 import { z } from "zod";
 import { isId } from "./kv/mod.ts";
+import { DomainError } from "./errors.ts";
 
 /**
  * The one allowed window of dates and instants: calendar years 2000 to 2099. Everything a client
@@ -71,8 +72,9 @@ export function canonicalTimeZone(tz: string): string | null {
   if (typeof tz !== "string" || tz.length === 0 || tz.length > 64) return null;
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz) || /^(utc|gmt)[+-]/i.test(tz)) return null;
   try {
-    const name = new Intl.DateTimeFormat("en", { timeZone: tz }).resolvedOptions().timeZone;
-    Temporal.Now.zonedDateTimeISO(name);
+    // Temporal fixes the case and keeps the name's own spelling (`Asia/Kolkata` stays, where
+    // Intl would answer the legacy alias `Asia/Calcutta`).
+    const name = Temporal.Now.zonedDateTimeISO(tz).timeZoneId;
     return /^[+-]/.test(name) ? null : name;
   } catch {
     return null;
@@ -127,3 +129,31 @@ export const paging = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(1024).optional(),
 };
+
+/**
+ * Validate `data` with `schema` inside a use case (after it authorized the caller, so a refused
+ * role hears 403 whatever it sent): the parsed value, or 400 `validation_failed` with
+ * `[{path, message}]`, as the API's body reader reports it.
+ *
+ * @example
+ * ```ts
+ * const input = parseInput(z.strictObject({ name }), { name: " Depot " }); // { name: "Depot" }
+ * ```
+ */
+export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new DomainError(
+    "invalid",
+    "validation_failed",
+    "Some fields are missing or invalid",
+    parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+  );
+}
+
+/**
+ * The input of a use case that validates it itself with `S` (after authorizing): the schema's
+ * input shape, or whatever a door read (a JSON body, a form adapted to the shape) — the schema
+ * decides.
+ */
+export type Unparsed<S extends z.ZodType> = z.input<S> | Record<string, unknown>;

@@ -16,6 +16,7 @@ import type { BillingStatus } from "../../lib/billing/status.ts";
 import { FEATURE_LABELS, type PlanId, PLANS } from "../../lib/billing/plans.ts";
 import {
   byteSize,
+  isAvailable,
   LIMIT_LABELS,
   limitText,
   monthlyPriceText,
@@ -128,6 +129,9 @@ export function BillingPage(p: BillingPageProps) {
   const orgId = p.org!.id;
   const plan = PLANS[s.plan];
   const cur = s.usage.current;
+  // Only built features are in force; the plan's unbuilt ones are named as coming.
+  const inForce = s.features.filter(isAvailable);
+  const coming = s.planFeatures.filter((f) => !isAvailable(f));
   const series = s.usage.series;
   return (
     <Layout title="Billing" active="billing" userName={p.userName} org={p.org} flash={p.flash}>
@@ -147,11 +151,13 @@ export function BillingPage(p: BillingPageProps) {
         )}
         <p class="hint">
           Features in force:{" "}
-          {s.features.length ? s.features.map((f) => FEATURE_LABELS[f]).join(", ") : "none"}.
+          {inForce.length ? inForce.map((f) => FEATURE_LABELS[f]).join(", ") : "none"}.
           {s.disabledFeatures.length > 0 &&
             ` Switched off in the settings: ${
               s.disabledFeatures.map((f) => FEATURE_LABELS[f]).join(", ")
             }.`}
+          {coming.length > 0 &&
+            ` Coming soon to this plan: ${coming.map((f) => FEATURE_LABELS[f]).join(", ")}.`}
         </p>
       </section>
 

@@ -1,25 +1,23 @@
 /**
  * The public pricing page, rendered from the plan catalog (`lib/billing/plans.ts`) with the same
  * wording as `docs/plans.md` (`lib/billing/catalog_text.ts`): every plan with its monthly and
- * yearly price, its limits and its features.
+ * yearly price, its limits and its features. Only built features are shown as included; the
+ * ones not built yet are listed apart as coming soon, with the plans they are planned for.
  *
  * @module
  */
 
 import { Layout, type LayoutProps } from "../Layout.tsx";
 import { PageHeader } from "../forms.tsx";
+import { FEATURE_LABELS, type LimitName, PLAN_IDS, PLANS } from "../../lib/billing/plans.ts";
 import {
-  FEATURE_LABELS,
-  FEATURES,
-  type LimitName,
-  PLAN_IDS,
-  PLANS,
-} from "../../lib/billing/plans.ts";
-import {
+  AVAILABLE_FEATURES,
+  COMING_FEATURES,
   LIMIT_LABELS,
   limitText,
   monthlyPriceText,
   planHas,
+  planPlans,
   yearlyPriceText,
 } from "../../lib/billing/catalog_text.ts";
 import { TRIAL_MS, TRIAL_PLAN } from "../../lib/billing/lifecycle.ts";
@@ -68,12 +66,38 @@ export function PricingPage(p: PricingPageProps) {
             </tr>
           </thead>
           <tbody>
-            {FEATURES.map((f) => (
+            {AVAILABLE_FEATURES.map((f) => (
               <tr key={f} data-feature={f}>
                 <th scope="row">{FEATURE_LABELS[f]}</th>
                 {plans.map((plan) => (
                   <td key={plan.id} data-plan={plan.id}>
                     {planHas(plan, f) ? "Included" : <span aria-label="Not included">—</span>}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2 id="pricing-coming-title">Coming soon</h2>
+      <p class="hint">
+        Not available yet on any plan. When they ship, they will come with the plans marked here.
+      </p>
+      <div class="table-wrap">
+        <table class="figures" id="pricing-coming" aria-labelledby="pricing-coming-title">
+          <thead>
+            <tr>
+              <th scope="col">Feature</th>
+              {plans.map((plan) => <th key={plan.id} scope="col">{plan.name}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {COMING_FEATURES.map((f) => (
+              <tr key={f} data-feature={f} data-status="coming-soon">
+                <th scope="row">{FEATURE_LABELS[f]} (coming soon)</th>
+                {plans.map((plan) => (
+                  <td key={plan.id} data-plan={plan.id}>
+                    {planPlans(plan, f) ? "Planned" : <span aria-label="Not planned">—</span>}
                   </td>
                 ))}
               </tr>

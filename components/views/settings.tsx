@@ -55,6 +55,13 @@ export interface FeatureRow {
   inPlan: boolean;
   /** Name of the cheapest plan that includes it, when the plan in force does not. */
   upgradeTo: string | null;
+  /** Not built yet: shown as coming soon, never sold as an upgrade. */
+  coming: boolean;
+}
+
+/** A feature's name as the section shows it ("API keys (coming soon)"). */
+function featureName(f: FeatureRow): string {
+  return f.coming ? `${f.label} (coming soon)` : f.label;
 }
 
 /** The form values under `prefix` as hidden fields (a section that is not shown keeps them). */
@@ -87,13 +94,15 @@ function FeaturesSection(
       lead={`Features of the ${planName} plan. Switch off what this organization does not use: it disappears from every page and the API refuses it.`}
     >
       {features.filter((f) => f.inPlan).map((f) => (
-        <Checkbox key={f.id} {...common} name={`features.${f.id}`} label={f.label} />
+        <Checkbox key={f.id} {...common} name={`features.${f.id}`} label={featureName(f)} />
       ))}
       {outside.length > 0 && (
         <ul class="plain-list features-outside">
           {outside.map((f) => (
             <li key={f.id}>
-              {f.label}: {f.upgradeTo ? `upgrade to ${f.upgradeTo}` : "not available"}
+              {featureName(f)}: {f.upgradeTo
+                ? `${f.coming ? "planned for" : "upgrade to"} ${f.upgradeTo}`
+                : "not available"}
               {`features.${f.id}` in values && (
                 <input type="hidden" name={`features.${f.id}`} value={values[`features.${f.id}`]} />
               )}

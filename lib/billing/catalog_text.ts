@@ -17,6 +17,32 @@ import {
   PLANS,
 } from "./plans.ts";
 import { GRACE_MS, TRIAL_MS, TRIAL_PLAN } from "./lifecycle.ts";
+import { MAX_LOCATIONS } from "../locations/limits.ts";
+
+/**
+ * Features whose flags exist in the catalog but which are not built yet. They are never shown
+ * as included: the pricing page, the billing page and `docs/plans.md` list them as coming soon,
+ * with the plans they are planned for. Remove a feature from here the day it ships.
+ */
+export const COMING_SOON: readonly Feature[] = ["api", "webhooks", "kiosk", "branding", "sso"];
+
+/** True when `feature` is built and may be sold as included. */
+export function isAvailable(feature: Feature): boolean {
+  return !COMING_SOON.includes(feature);
+}
+
+/** Built features, in catalog order. */
+export const AVAILABLE_FEATURES: readonly Feature[] = FEATURES.filter(isAvailable);
+
+/** Features not built yet, in catalog order. */
+export const COMING_FEATURES: readonly Feature[] = FEATURES.filter((f) => !isAvailable(f));
+
+/** The wording of a feature that is coming ("API keys (coming soon)"), else its label. */
+export function featureText(feature: Feature): string {
+  return isAvailable(feature)
+    ? FEATURE_LABELS[feature]
+    : `${FEATURE_LABELS[feature]} (coming soon)`;
+}
 
 /**
  * US cents as dollars: whole dollars without decimals.
@@ -74,20 +100,29 @@ export const LIMIT_LABELS: Record<LimitName, string> = {
   activeMembers: "Active members",
   locations: "Job locations",
   storageBytes: "Storage",
-  apiRequestsPerMinute: "API requests per minute",
+  apiRequestsPerMinute: "API requests per minute (with API keys, coming soon)",
 };
 
-/** The value of limit `name` in words ("5", "Unlimited", "100 MB", "None"). */
+/**
+ * The value of limit `name` in words ("5", "Unlimited", "100 MB", "None"). A plan without a
+ * `locations` limit still has the cap every organization has: "Up to 500".
+ */
 export function limitText(name: LimitName, value: number | null): string {
+  if (value === null && name === "locations") return `Up to ${MAX_LOCATIONS}`;
   if (value === null) return "Unlimited";
   if (name === "storageBytes") return byteSize(value);
   if (value === 0) return "None";
   return value.toLocaleString("en-US");
 }
 
-/** Whether `plan` includes `feature`. */
+/** Whether `plan` includes `feature` today (a feature that is coming is included nowhere). */
 export function planHas(plan: Plan, feature: Feature): boolean {
-  return plan.features.includes(feature);
+  return isAvailable(feature) && plan.features.includes(feature);
+}
+
+/** Whether `feature`, not built yet, is planned for `plan`. */
+export function planPlans(plan: Plan, feature: Feature): boolean {
+  return !isAvailable(feature) && plan.features.includes(feature);
 }
 
 /** `text` wrapped at 100 columns, as `deno fmt` wraps Markdown prose. */
@@ -155,14 +190,15 @@ export function plansMarkdown(): string {
     "",
     ...wrap(
       "Adding or reactivating a member or a location beyond the limit answers 402 `plan_limit`; " +
-        "nothing is ever deleted for being over a limit.",
+        "nothing is ever deleted for being over a limit. Whatever the plan, an organization has " +
+        `at most ${MAX_LOCATIONS} job locations (active or not).`,
     ),
     "",
     "## Features",
     "",
     ...table(
       ["Feature", "Flag", ...plans.map((p) => p.name)],
-      FEATURES.map((f) => [
+      AVAILABLE_FEATURES.map((f) => [
         FEATURE_LABELS[f],
         `\`${f}\``,
         ...plans.map((p) => (planHas(p, f) ? "yes" : "—")),
@@ -172,6 +208,22 @@ export function plansMarkdown(): string {
     ...wrap(
       "A feature outside the plan answers 403 `feature_not_in_plan`; admins may switch included " +
         "features off for their organization (403 `feature_disabled`).",
+    ),
+    "",
+    "## Coming soon",
+    "",
+    ...wrap(
+      "These are not built yet and no plan includes them today. Their flags exist so that plans " +
+        "are ready for them; the table shows the plans they are planned for.",
+    ),
+    "",
+    ...table(
+      ["Feature", "Flag", ...plans.map((p) => p.name)],
+      COMING_FEATURES.map((f) => [
+        FEATURE_LABELS[f],
+        `\`${f}\``,
+        ...plans.map((p) => (planPlans(p, f) ? "planned" : "—")),
+      ]),
     ),
     "",
   ];

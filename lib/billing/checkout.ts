@@ -16,6 +16,7 @@ import { DomainError } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
 import { activeMemberships } from "../members/members.ts";
 import type { Organization } from "../orgs/orgs.ts";
+import type { Principal } from "../principal.ts";
 import { getBillingRecord } from "./entitlements.ts";
 import type { BillingGateway } from "./gateway.ts";
 import { PLAN_IDS, type PlanId, PLANS } from "./plans.ts";
@@ -40,7 +41,8 @@ export interface BillingDeps {
 /** The organization, who acts, and the billing page Stripe sends people back to. */
 export interface BillingRequest {
   org: Organization;
-  actorId: string;
+  /** Who acts (audited when the Stripe customer is linked). */
+  principal: Principal;
   /** Absolute URL of the organization's billing page, e.g. `https://…/o/<orgId>/billing`. */
   billingUrl: string;
 }
@@ -59,7 +61,7 @@ export async function ensureOrgCustomer(
   scope: OrgScope,
   gateway: BillingGateway,
   org: Organization,
-  actorId: string,
+  principal: Principal,
   now: number,
 ): Promise<string> {
   const { record } = await getBillingRecord(scope);
@@ -69,7 +71,7 @@ export async function ensureOrgCustomer(
     customerId: record.stripeCustomerId,
   });
   if (customerId === record.stripeCustomerId) return customerId;
-  return await linkStripeCustomer(scope, customerId, actorId, now);
+  return await linkStripeCustomer(scope, customerId, principal, now);
 }
 
 /**
@@ -94,7 +96,7 @@ export async function startCheckout(
       { env: `STRIPE_PRICE_${choice.plan.toUpperCase()}_${choice.interval.toUpperCase()}` },
     );
   }
-  const customerId = await ensureOrgCustomer(scope, deps.gateway, req.org, req.actorId, deps.now);
+  const customerId = await ensureOrgCustomer(scope, deps.gateway, req.org, req.principal, deps.now);
   const quantity = await seatsFor(scope, choice.plan);
   // Ask Stripe, not the record: a subscription whose webhook has not arrived yet must not lead
   // to a second one (a second Checkout would bill the organization twice).
@@ -148,6 +150,6 @@ export async function openPortal(
   deps: BillingDeps,
   req: BillingRequest,
 ): Promise<{ url: string }> {
-  const customerId = await ensureOrgCustomer(scope, deps.gateway, req.org, req.actorId, deps.now);
+  const customerId = await ensureOrgCustomer(scope, deps.gateway, req.org, req.principal, deps.now);
   return await deps.gateway.createPortalSession({ customerId, returnUrl: req.billingUrl });
 }

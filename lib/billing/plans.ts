@@ -11,7 +11,11 @@ export const PLAN_IDS = ["free", "team", "business", "enterprise"] as const;
 /** A plan id. */
 export type PlanId = (typeof PLAN_IDS)[number];
 
-/** Features a plan may include. */
+/**
+ * Feature flags a plan may include. Some are not built yet (`lib/billing/catalog_text.ts`
+ * `COMING_SOON` says which): their flags exist so plans and gates are ready, but nothing sells
+ * them as included.
+ */
 export const FEATURES = [
   "geofencing",
   "overtimeRules",
@@ -98,7 +102,7 @@ export const PLANS: Record<PlanId, Plan> = {
   business: {
     id: "business",
     name: "Business",
-    tagline: "Job sites, kiosks and integrations",
+    tagline: "Job sites with geofenced clock-in",
     limits: {
       activeMembers: 500,
       locations: 100,
@@ -124,7 +128,7 @@ export const PLANS: Record<PlanId, Plan> = {
   enterprise: {
     id: "enterprise",
     name: "Enterprise",
-    tagline: "Everything, without limits",
+    tagline: "The highest limits, for large organizations",
     limits: {
       activeMembers: null,
       locations: null,

@@ -10,6 +10,7 @@
 
 import { type Atomic, globalKeys, type OrgScope, type Store } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
+import type { Principal } from "../principal.ts";
 import { getBillingRecord } from "./entitlements.ts";
 import type { BillingRecord } from "./lifecycle.ts";
 
@@ -31,19 +32,23 @@ export interface StripeEventMark {
   expiresAt: number;
 }
 
-/** Add the audited writes of replacing the billing record read at `versionstamp` by `next`. */
+/**
+ * Add the audited writes of replacing the billing record read at `versionstamp` by `next`.
+ * `actor` is who acts: a principal (`ctx.principal`), or an actor id such as
+ * {@linkcode STRIPE_ACTOR}.
+ */
 export function addBillingUpdate(
   op: Atomic,
   scope: OrgScope,
   current: { record: BillingRecord; versionstamp: string | null },
   next: BillingRecord,
-  actorId: string,
+  actor: string | Principal,
   now: number,
   reason: string | null = null,
 ): Atomic {
   op.check(scope.key("billing"), current.versionstamp).set(scope.key("billing"), next);
   return addAudit(op, scope, {
-    actorId,
+    ...(typeof actor === "string" ? { actorId: actor } : { principal: actor }),
     action: "billing.update",
     entity: { kind: "billing", id: scope.orgId },
     reason,
@@ -60,7 +65,7 @@ export function addBillingUpdate(
 export async function linkStripeCustomer(
   scope: OrgScope,
   customerId: string,
-  actorId: string,
+  actor: string | Principal,
   now: number,
 ): Promise<string> {
   const pointer = globalKeys.stripeCustomer(customerId);
@@ -73,7 +78,7 @@ export async function linkStripeCustomer(
     const op = scope.atomic()
       .check(pointer, null)
       .set(pointer, scope.orgId);
-    addBillingUpdate(op, scope, current, next, actorId, now, "Stripe customer created");
+    addBillingUpdate(op, scope, current, next, actor, now, "Stripe customer created");
     if (await op.commit()) return customerId;
   }
   throw new Error(`Stripe customer ${customerId} could not be linked to ${scope.orgId}`);

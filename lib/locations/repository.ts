@@ -16,13 +16,13 @@
  *
  * @example
  * ```ts
- * const site = await createLocation(scope, adminId, {
+ * const site = await createLocation(scope, ctx.principal, {
  *   name: "Main St. Warehouse",
  *   address: "12 Main St.",
  *   latitude: 40.7128,
  *   longitude: -74.006,
  *   radiusMeters: 100,
- * }, Date.now());
+ * }, Date.now(), { activeLimit: planLimit(ctx, "locations") });
  * ```
  *
  * @module
@@ -32,13 +32,11 @@ import { DomainError, notFound } from "../errors.ts";
 import { isId, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
 import type { LimitCheck } from "../billing/limits.ts";
+import type { Principal } from "../principal.ts";
+import { canonicalTimeZone, hasUnsafeText } from "../validation.ts";
 
-/** Smallest geofence radius, meters (a phone's GPS is rarely better than ~10–20 m). */
-export const MIN_RADIUS_METERS = 25;
-/** Largest geofence radius, meters. */
-export const MAX_RADIUS_METERS = 100_000;
-/** Most locations one organization may have. */
-export const MAX_LOCATIONS = 500;
+import { MAX_LOCATIONS, MAX_RADIUS_METERS, MIN_RADIUS_METERS } from "./limits.ts";
+export { MAX_LOCATIONS, MAX_RADIUS_METERS, MIN_RADIUS_METERS };
 
 /** A stored job location. Instants are epoch ms. */
 export interface Location {
@@ -99,12 +97,25 @@ export function viewLocation(loc: Location): LocationView {
  * Refuse shapes the store must never hold (routes validate first; this keeps the rules true
  * for every caller).
  */
-function assertShape(loc: Location): void {
+function assertShape(loc: Location, before?: Location): void {
   const bad = (path: string, message: string) =>
     new DomainError("invalid", "validation_failed", "Some fields are missing or invalid", [
       { path, message },
     ]);
   if (!loc.name.trim()) throw bad("name", "enter a name");
+  // Text and time zones are checked when they are new, so a record stored before these rules
+  // can still be edited in its other fields.
+  for (const field of ["name", "address"] as const) {
+    if (loc[field] !== before?.[field] && hasUnsafeText(loc[field])) {
+      throw bad(field, "remove control and direction-override characters");
+    }
+  }
+  if (
+    loc.timeZone !== before?.timeZone && loc.timeZone !== null &&
+    canonicalTimeZone(loc.timeZone) !== loc.timeZone
+  ) {
+    throw bad("timeZone", "not a known IANA time zone (e.g. Europe/Berlin)");
+  }
   if (!(Number.isFinite(loc.latitude) && Math.abs(loc.latitude) <= 90)) {
     throw bad("latitude", "latitude must be between -90 and 90");
   }
@@ -170,7 +181,7 @@ export interface LocationWriteOptions {
    * reactivation would reach, counted inside the serialized write; throws to refuse (the plan's
    * limit, `lib/billing/limits.ts`).
    */
-  activeLimit?: LimitCheck;
+  activeLimit: LimitCheck;
 }
 
 /** Counts of the organization's locations: all of them and the active ones. */
@@ -191,10 +202,10 @@ async function countLocations(scope: OrgScope): Promise<{ all: number; active: n
  */
 export async function createLocation(
   scope: OrgScope,
-  actorId: string,
+  principal: Principal,
   input: LocationInput,
   now: number,
-  options: LocationWriteOptions = {},
+  options: LocationWriteOptions,
 ): Promise<Location> {
   const rev = await scope.get("locations_rev");
   const count = await countLocations(scope);
@@ -219,14 +230,14 @@ export async function createLocation(
     updatedAt: now,
   };
   assertShape(loc);
-  if (loc.active) options.activeLimit?.(count.active + 1);
+  if (loc.active) options.activeLimit(count.active + 1);
   const op = scope.atomic()
     .check(scope.key("locations_rev"), rev.versionstamp)
     .check(scope.key("location", loc.id), null)
     .set(scope.key("locations_rev"), now)
     .set(scope.key("location", loc.id), loc);
   addAudit(op, scope, {
-    actorId,
+    principal,
     action: "location.create",
     entity: { kind: "location", id: loc.id },
     before: null,
@@ -245,11 +256,11 @@ export async function createLocation(
  */
 export async function updateLocation(
   scope: OrgScope,
-  actorId: string,
+  principal: Principal,
   id: string,
   patch: LocationPatch,
   now: number,
-  options: LocationWriteOptions = {},
+  options: LocationWriteOptions,
 ): Promise<Location> {
   const current = await read(scope, id);
   if (!current) throw notFound("location");
@@ -264,9 +275,9 @@ export async function updateLocation(
   }
   if (FIELDS.every((k) => next[k] === current.value[k])) return current.value;
   next.updatedAt = now;
-  assertShape(next);
+  assertShape(next, current.value);
   const reactivated = next.active && !current.value.active;
-  if (reactivated) options.activeLimit?.((await countLocations(scope)).active + 1);
+  if (reactivated) options.activeLimit((await countLocations(scope)).active + 1);
   const op = scope.atomic()
     .check(scope.key("location", id), current.versionstamp)
     .set(scope.key("location", id), next);
@@ -275,7 +286,7 @@ export async function updateLocation(
     op.check(scope.key("locations_rev"), rev.versionstamp).set(scope.key("locations_rev"), now);
   }
   addAudit(op, scope, {
-    actorId,
+    principal,
     action: "location.update",
     entity: { kind: "location", id },
     before: viewLocation(current.value),
@@ -293,7 +304,7 @@ export async function updateLocation(
  */
 export async function deleteLocation(
   scope: OrgScope,
-  actorId: string,
+  principal: Principal,
   id: string,
   now: number,
 ): Promise<void> {
@@ -306,7 +317,7 @@ export async function deleteLocation(
     .set(scope.key("locations_rev"), now)
     .delete(scope.key("location", id));
   addAudit(op, scope, {
-    actorId,
+    principal,
     action: "location.delete",
     entity: { kind: "location", id },
     before: viewLocation(current.value),

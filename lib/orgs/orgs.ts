@@ -10,6 +10,9 @@ import { type Atomic, globalKeys, type OrgScope, type Store } from "../kv/mod.ts
 import { addUserCreation, newUser, type User } from "../identity/users.ts";
 import { addMembershipCreation, type Membership, type Role } from "../members/members.ts";
 import { addAudit } from "../audit/audit.ts";
+import { userPrincipal } from "../principal.ts";
+import { canonicalTimeZone, parseInput } from "../validation.ts";
+import { organizationInput } from "./schemas.ts";
 
 /** An organization's profile. */
 export interface Organization {
@@ -27,14 +30,12 @@ export function viewOrg(
   return { id: org.id, slug: org.slug, name: org.name, timeZone: org.timeZone };
 }
 
-/** True when `tz` is an IANA time zone this runtime knows. */
+/**
+ * True when `tz` is an IANA time zone this runtime knows, in any letter case; offsets such as
+ * `+05:30` are not time zones of a place and are refused (see `canonicalTimeZone`).
+ */
 export function isTimeZone(tz: string): boolean {
-  try {
-    Temporal.Now.zonedDateTimeISO(tz);
-    return tz.length <= 64;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(tz) !== null;
 }
 
 /** URL slug from a name: lower-case ASCII letters, digits and single dashes, at most 40. */
@@ -56,7 +57,7 @@ function addOrgCreation(
   op: Atomic,
   scope: OrgScope,
   org: Organization,
-  owner: User,
+  owner: Pick<User, "id">,
   now: number,
 ): Atomic {
   const membership: Membership = {
@@ -72,7 +73,7 @@ function addOrgCreation(
     .set(globalKeys.orgIndex(org.id), now);
   addMembershipCreation(op, scope, membership);
   return addAudit(op, scope, {
-    actorId: owner.id,
+    principal: userPrincipal(owner.id),
     action: "organization.create",
     entity: { kind: "organization", id: org.id },
     before: null,
@@ -106,6 +107,24 @@ function randomSuffix(): string {
   return crypto.getRandomValues(new Uint32Array(1))[0].toString(36).slice(0, 6);
 }
 
+/**
+ * `input` checked with `organizationInput` (`./schemas.ts`): the trimmed name and the canonical
+ * time zone, or 400 `validation_failed` with paths under `prefix`.
+ */
+function validOrganization(
+  input: { name: string; timeZone: string },
+  prefix?: string,
+): { name: string; timeZone: string } {
+  try {
+    return parseInput(organizationInput, { name: input.name, timeZone: input.timeZone });
+  } catch (err) {
+    if (!(err instanceof DomainError) || !prefix || !Array.isArray(err.details)) throw err;
+    const details = (err.details as { path: string; message: string }[])
+      .map((d) => ({ ...d, path: `${prefix}.${d.path}` }));
+    throw new DomainError(err.kind, err.code, err.message, details);
+  }
+}
+
 /** Input of {@linkcode signUp}. */
 export interface SignUpInput {
   organization: { name: string; timeZone: string };
@@ -114,13 +133,16 @@ export interface SignUpInput {
 
 /**
  * Create an organization and its first admin in one atomic commit. Fails with `email_taken`
- * when the email already has an account.
+ * when the email already has an account, and 400 `validation_failed` (path `organization.…`)
+ * for a name with control or direction-override characters or a time zone that is not an IANA
+ * name; the time zone is stored canonical (`america/new_york` → `America/New_York`).
  */
 export async function signUp(
   store: Store,
   input: SignUpInput,
   now: number,
 ): Promise<{ org: Organization; user: User }> {
+  const organization = validOrganization(input.organization, "organization");
   const user = newUser(input.user.name, input.user.email, input.user.passwordHash, now);
   const scope = store.scopeForNewOrg();
   const emailTaken = async () =>
@@ -129,12 +151,12 @@ export async function signUp(
     throw new DomainError("conflict", "email_taken", "An account with this email already exists");
   }
   let org!: Organization;
-  await commitWithFreeSlug(store, input.organization.name, (slug) => {
+  await commitWithFreeSlug(store, organization.name, (slug) => {
     org = {
       id: scope.orgId,
       slug,
-      name: input.organization.name.trim(),
-      timeZone: input.organization.timeZone,
+      name: organization.name,
+      timeZone: organization.timeZone,
       createdAt: now,
     };
     const op = store.atomic();
@@ -144,21 +166,25 @@ export async function signUp(
   return { org, user };
 }
 
-/** Create another organization with the signed-in `owner` as its admin. */
+/**
+ * Create another organization with the signed-in `owner` as its admin. 400 `validation_failed`
+ * for a bad name or time zone (as {@linkcode signUp}); the time zone is stored canonical.
+ */
 export async function createOrganization(
   store: Store,
-  owner: User,
+  owner: Pick<User, "id">,
   input: { name: string; timeZone: string },
   now: number,
 ): Promise<Organization> {
+  const valid = validOrganization(input);
   const scope = store.scopeForNewOrg();
   let org!: Organization;
-  await commitWithFreeSlug(store, input.name, (slug) => {
+  await commitWithFreeSlug(store, valid.name, (slug) => {
     org = {
       id: scope.orgId,
       slug,
-      name: input.name.trim(),
-      timeZone: input.timeZone,
+      name: valid.name,
+      timeZone: valid.timeZone,
       createdAt: now,
     };
     return addOrgCreation(store.atomic(), scope, org, owner, now);

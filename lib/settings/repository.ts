@@ -10,6 +10,8 @@ import { DomainError } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
 import type { Organization } from "../orgs/orgs.ts";
+import type { Principal } from "../principal.ts";
+import { parseInput } from "../validation.ts";
 import { defaultSettings, type Settings, settingsSchema } from "./schema.ts";
 
 type Stored = { version: number; updatedAt: number; values: Omit<Settings, "timeZone"> };
@@ -70,11 +72,12 @@ export function requireBreakType(
 /**
  * Replace the given top-level sections. `expectedVersion`, when given, must match the current
  * version (409 `version_conflict` otherwise), so two admins editing at once cannot silently
- * overwrite each other.
+ * overwrite each other. Who may change what is decided by `updateOrgSettings`
+ * (`./use_cases.ts`); this only stores.
  */
 export async function updateSettings(
   scope: OrgScope,
-  actorId: string,
+  principal: Principal,
   patch: Partial<Settings>,
   expectedVersion: number | undefined,
   now: number,
@@ -92,7 +95,8 @@ export async function updateSettings(
       { currentVersion: current.version },
     );
   }
-  const next = settingsSchema.parse({ ...current.settings, ...patch });
+  // The whole result must hold (a value stored under older rules is refused, 400, until fixed).
+  const next = parseInput(settingsSchema, { ...current.settings, ...patch });
   const { timeZone, ...values } = next;
   const version = current.version + 1;
   const org = profile.value as Organization;
@@ -102,7 +106,7 @@ export async function updateSettings(
     .set(scope.key("settings"), { version, updatedAt: now, values } satisfies Stored);
   if (timeZone !== org.timeZone) op.set(scope.key("profile"), { ...org, timeZone });
   addAudit(op, scope, {
-    actorId,
+    principal,
     action: "settings.update",
     entity: { kind: "settings", id: scope.orgId },
     before: { version: current.version, ...current.settings },

@@ -8,6 +8,7 @@
 
 import { z } from "zod";
 import { FEATURES } from "../billing/plans.ts";
+import { label, localDate, timeZone } from "../validation.ts";
 
 /** Weekdays by ISO number (1 = Monday … 7 = Sunday). */
 export const WEEKDAYS = [
@@ -27,23 +28,8 @@ export function isoWeekday(day: Weekday): number {
   return WEEKDAYS.indexOf(day) + 1;
 }
 
-const timeZone = z.string().max(64).refine((tz) => {
-  try {
-    Temporal.Now.zonedDateTimeISO(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a known IANA time zone");
-
-const plainDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").refine((s) => {
-  try {
-    Temporal.PlainDate.from(s, { overflow: "reject" });
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a real date");
+/** A name of a break or time-off type (no control or direction-override characters). */
+const typeName = label(60);
 
 /** A multiplier with at most two decimals, between 1 and 5 (e.g. 1.5). */
 const multiplier = z.number().min(1).max(5).refine(
@@ -99,7 +85,7 @@ export type RoundingSettings = z.infer<typeof roundingSchema>;
 export const breaksSchema = z.strictObject({
   types: z.array(z.strictObject({
     id: z.string().regex(/^[a-z0-9_-]{1,32}$/),
-    name: z.string().trim().min(1).max(60),
+    name: typeName,
     paid: z.boolean(),
   })).min(1).max(20).refine(uniqueIds, "break type ids must be unique"),
   /** Deduct an unpaid meal break when a shift passes N worked seconds without any break. */
@@ -137,7 +123,7 @@ export const accrualSchema = z.discriminatedUnion("method", [
 /** A PTO type with its accrual policy. */
 export const ptoTypeSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]{1,32}$/),
-  name: z.string().trim().min(1).max(60),
+  name: typeName,
   paid: z.boolean(),
   accrual: accrualSchema,
   /** Days after hire before accrual starts. */
@@ -154,11 +140,12 @@ export type PtoType = z.infer<typeof ptoTypeSchema>;
 
 /** Every organization setting. */
 export const settingsSchema = z.strictObject({
+  /** The organization's IANA time zone, canonicalized (`america/chicago` → `America/Chicago`). */
   timeZone,
   workweekStart: z.enum(WEEKDAYS),
   payPeriod: z.strictObject({
     type: z.enum(["weekly", "biweekly", "semimonthly", "monthly"]),
-    anchorDate: plainDate,
+    anchorDate: localDate,
   }),
   overtime: overtimeSchema,
   rounding: roundingSchema,

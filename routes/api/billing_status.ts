@@ -1,7 +1,7 @@
 /**
  * `GET /api/v1/orgs/{orgId}/billing` (admins): the organization's plan, its state, limits, usage
  * (now, today and the last 30 UTC days) and features, from the same
- * {@linkcode billingStatus} as the billing page. Instants are ISO 8601 (UTC). Checkout and the
+ * `readBillingStatus` use case as the billing page. Instants are ISO 8601 (UTC). Checkout and the
  * customer portal (`POST …/billing/checkout`, `…/billing/portal`) live in `./billing.ts`.
  *
  * @module
@@ -9,25 +9,16 @@
 
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { requireRole } from "../middleware/auth.ts";
-import { billingMode, entitlements } from "../middleware/plan.ts";
-import { billingStatus } from "../../lib/billing/status.ts";
+import { requestContext } from "../request_context.ts";
+import { billingService } from "./billing.ts";
+import { readBillingStatus } from "../../lib/billing/use_cases.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Routes mounted at `/api/v1/orgs/:orgId/billing` (after `requireOrg`). */
 export const billingStatusApi = new Hono<AppEnv>()
-  .get("/", requireRole("admin"), async (c) => {
-    const { scope } = c.get("org");
-    const deps = c.get("deps");
-    const { settings } = c.get("org").settings;
-    const s = await billingStatus(
-      scope,
-      entitlements(c),
-      settings.disabledFeatures,
-      deps.now(),
-      billingMode(deps),
-    );
+  .get("/", async (c) => {
+    const s = await readBillingStatus(requestContext(c), billingService(c.get("deps")));
     return c.json({
       plan: s.plan,
       status: s.status,

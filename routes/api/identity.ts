@@ -10,7 +10,8 @@ import { readJson } from "../middleware/body.ts";
 import { clearSessionCookie, requireUser, setSessionCookie } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 import { orgBody, signinBody, signupBody } from "./schemas.ts";
-import { createOrganization, organizationsOf, signUp, viewOrg } from "../../lib/orgs/orgs.ts";
+import { organizationsOf, signUp, viewOrg } from "../../lib/orgs/orgs.ts";
+import { createAnotherOrganization } from "../../lib/orgs/use_cases.ts";
 import { hashPassword } from "../../lib/identity/password.ts";
 import { signIn } from "../../lib/identity/signin.ts";
 import { createSession, revokeSession, SESSION_TTL_MS } from "../../lib/identity/sessions.ts";
@@ -80,6 +81,10 @@ export const identityApi = new Hono<AppEnv>()
   .post("/orgs", requireUser(), idempotent(), async (c) => {
     const body = await readJson(c, orgBody);
     const deps = c.get("deps");
-    const org = await createOrganization(deps.store, c.get("user")!, body, deps.now());
+    const org = await createAnotherOrganization(
+      { store: deps.store, now: deps.now() },
+      c.get("principal")!,
+      body,
+    );
     return c.json({ organization: viewOrg(org) }, 201);
   });

@@ -20,22 +20,15 @@ import { ptoApi } from "./pto.ts";
 import { locationsApi } from "./locations.ts";
 import { billingApi } from "./billing.ts";
 import { billingStatusApi } from "./billing_status.ts";
+import { requestContext } from "../request_context.ts";
+import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
 /** Every `/api/v1` route. */
 export const apiV1 = new Hono<AppEnv>()
   .route("/", identityApi)
   .route("/invitations", invitationLinkApi)
   .use("/orgs/:orgId/*", requireUser(), requireOrg(), meterApiRequests())
-  .get("/orgs/:orgId", (c) => {
-    const { org, membership } = c.get("org");
-    return c.json({
-      id: org.id,
-      slug: org.slug,
-      name: org.name,
-      timeZone: org.timeZone,
-      role: membership.role,
-    });
-  })
+  .get("/orgs/:orgId", (c) => c.json(readOrganization(requestContext(c))))
   .route("/orgs/:orgId/members", membersApi)
   .route("/orgs/:orgId/invitations", invitationsApi)
   .route("/orgs/:orgId/clock", clockApi)

@@ -32,8 +32,8 @@ export const signinBody = z.strictObject({
   password: z.string().max(200),
 });
 
-/** Body creating another organization. */
-export const orgBody = z.strictObject({ name, timeZone });
+/** Body creating another organization (defined in `lib/orgs/schemas.ts`). */
+export { organizationInput as orgBody } from "../../lib/orgs/schemas.ts";
 
 // Member and invitation inputs live in `lib/members/schemas.ts`.
 

@@ -2,36 +2,27 @@
  * Organization settings: every member may read them (they decide how time is counted); only
  * admins change them. Changing `overtime` needs the plan's `overtimeRules`, turning
  * `requireLocation` on needs `geofencing` (403 `feature_not_in_plan` / `feature_disabled`);
- * `disabledFeatures` switches plan features off for the organization.
+ * `disabledFeatures` switches plan features off for the organization. The rules live in
+ * `lib/settings/use_cases.ts`; this door parses, calls and presents.
  *
  * @module
  */
 
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
-import { requireRole } from "../middleware/auth.ts";
-import { settingsPatchSchema } from "../../lib/settings/schema.ts";
-import { updateSettings } from "../../lib/settings/repository.ts";
-import { assertSettingsChangeAllowed } from "../../lib/billing/gates.ts";
-import { entitlements } from "../middleware/plan.ts";
+import { requestContext } from "../request_context.ts";
+import { readOrgSettings, updateOrgSettings } from "../../lib/settings/use_cases.ts";
+import type { VersionedSettings } from "../../lib/settings/repository.ts";
+
+/** The settings as the API shows them: the version beside every setting. */
+const present = ({ version, settings }: VersionedSettings) => ({ version, ...settings });
 
 /** Routes mounted at `/api/v1/orgs/:orgId/settings` (after `requireOrg`). */
 export const settingsApi = new Hono<AppEnv>()
-  .get("/", (c) => {
-    const { version, settings } = c.get("org").settings;
-    return c.json({ version, ...settings });
-  })
-  .patch("/", requireRole("admin"), async (c) => {
-    const { version: expected, ...patch } = await readJson(c, settingsPatchSchema);
-    const { settings: current } = c.get("org").settings;
-    assertSettingsChangeAllowed(entitlements(c), current, patch);
-    const { version, settings } = await updateSettings(
-      c.get("org").scope,
-      c.get("user")!.id,
-      patch,
-      expected,
-      c.get("deps").now(),
-    );
-    return c.json({ version, ...settings });
+  .get("/", async (c) => c.json(present(await readOrgSettings(requestContext(c)))))
+  .patch("/", async (c) => {
+    const ctx = requestContext(c);
+    return c.json(present(await updateOrgSettings(ctx, await readJson(c, z.any()))));
   });

@@ -1,33 +1,28 @@
 /**
  * `/o/:orgId/locations` for admins: list, add, edit, deactivate or reactivate, delete job
  * locations. Every form posts to the same path with an `intent` (`add`, `edit`, `active`,
- * `delete`); ids of other organizations are not found (404 page). Needs the plan's `geofencing`;
- * adding or reactivating beyond the plan's `locations` limit is refused (402 `plan_limit`).
+ * `delete`); ids of other organizations are not found (404 page). Adding or reactivating beyond
+ * the plan's `locations` limit is refused (402 `plan_limit`). The form's strings are adapted to
+ * the schema of `lib/locations/schemas.ts` and handed to the same use cases as the API
+ * (`lib/locations/use_cases.ts`), so both doors decide alike.
  *
  * @module
  */
 
 import { Hono } from "hono";
-import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
-import { validate } from "../middleware/body.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { decodeCursorParam } from "../../lib/kv/mod.ts";
-import { isTimeZone } from "../../lib/orgs/orgs.ts";
 import {
-  allLocations,
-  createLocation,
-  deleteLocation,
-  listLocations,
-  MAX_RADIUS_METERS,
-  MIN_RADIUS_METERS,
-  updateLocation,
-} from "../../lib/locations/repository.ts";
+  createJobLocation,
+  deleteJobLocation,
+  manageLocationsView,
+  updateJobLocation,
+} from "../../lib/locations/use_cases.ts";
 import { type LocationFormState, LocationsPage } from "../../components/views/locations.tsx";
-import { fieldError, formFailure, nameField, readForm } from "./forms.ts";
+import { fieldError, formFailure, readForm } from "./forms.ts";
 import { withRole } from "./guards.ts";
-import { limitFor } from "../middleware/plan.ts";
+import { requestContext } from "../request_context.ts";
 import { chrome, renderPage } from "./render.tsx";
 
 /** Success messages of this page (`?ok=`), looked up, never reflected. */
@@ -37,28 +32,39 @@ const FLASH: Record<string, string> = {
   location_deleted: "Location deleted.",
 };
 
-const decimal = (message: string, min: number, max: number) =>
-  z.string({ error: message }).trim().regex(/^[-+]?\d{1,3}(\.\d+)?$/, message)
-    .transform(Number).pipe(z.number().min(min, message).max(max, message));
+/** A number typed into a field, or the text itself (the schema then names the field). */
+function numberOf(text: string | undefined): number | string | undefined {
+  const t = (text ?? "").trim();
+  if (t === "") return undefined;
+  return /^[-+]?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+}
 
-const radiusMessage =
-  `Enter a radius in whole meters, from ${MIN_RADIUS_METERS} to ${MAX_RADIUS_METERS}`;
+/**
+ * The add and edit form adapted to the location schema (`lib/locations/schemas.ts`): numbers
+ * from text, an empty time zone as the organization's (null). Only the shape changes here; the
+ * rules are the schema's.
+ */
+function locationFromForm(values: Record<string, string>) {
+  return {
+    name: values.name ?? "",
+    address: values.address ?? "",
+    latitude: numberOf(values.latitude),
+    longitude: numberOf(values.longitude),
+    radiusMeters: numberOf(values.radiusMeters),
+    timeZone: values.timeZone ? values.timeZone : null,
+  };
+}
 
-/** The add and edit form of a location. */
-const locationForm = z.object({
-  name: nameField("the location's name"),
-  address: z.string().trim().max(300, "Use at most 300 characters").default(""),
-  latitude: decimal("Enter a latitude between -90 and 90, like 40.7128", -90, 90),
-  longitude: decimal("Enter a longitude between -180 and 180, like -74.006", -180, 180),
-  radiusMeters: z.string({ error: radiusMessage }).trim().regex(/^\d{1,6}$/, radiusMessage)
-    .transform(Number).pipe(
-      z.number().int().min(MIN_RADIUS_METERS, radiusMessage).max(MAX_RADIUS_METERS, radiusMessage),
-    ),
-  timeZone: z.string().optional().transform((s) => (s ? s : null))
-    .refine((tz) => tz === null || isTimeZone(tz), "Choose a time zone from the list"),
-});
-
-const idForm = z.object({ locationId: z.string().max(64) });
+/** The page's wording of a refused blank name (the schema's rule, said for this form). */
+function withFormWording(err: unknown, values: Record<string, string>): unknown {
+  if (!(err instanceof DomainError) || !Array.isArray(err.details)) return err;
+  const details = (err.details as { path: string; message: string }[]).map((d) =>
+    d.path === "name" && !(values.name ?? "").trim()
+      ? { ...d, message: "Enter the location's name" }
+      : d
+  );
+  return new DomainError(err.kind, err.code, err.message, details);
+}
 
 /** `lat, long` pasted into the latitude field is split into both fields. */
 function splitPastedPair(values: Record<string, string>): Record<string, string> {
@@ -74,13 +80,10 @@ async function locationsPage(
   failed?: LocationFormState,
   status?: ContentfulStatusCode,
 ) {
-  const { scope } = c.get("org");
-  const cursor = decodeCursorParam(c.req.query("cursor"));
-  const { settings } = c.get("org").settings;
-  const [page, active] = await Promise.all([
-    listLocations(scope, { limit: 100, cursor }),
-    allLocations(scope, { activeOnly: true }),
-  ]);
+  const view = await manageLocationsView(requestContext(c), {
+    limit: 100,
+    cursor: c.req.query("cursor"),
+  });
   const path = new URL(c.req.url).pathname;
   const base = chrome(c, "locations");
   return renderPage(
@@ -88,10 +91,10 @@ async function locationsPage(
     <LocationsPage
       {...base}
       flash={FLASH[c.req.query("ok") ?? ""] ?? base.flash}
-      locations={page.data}
-      moreHref={page.nextCursor ? `${path}?cursor=${encodeURIComponent(page.nextCursor)}` : null}
-      requireLocation={settings.requireLocation}
-      activeCount={active.length}
+      locations={view.data}
+      moreHref={view.nextCursor ? `${path}?cursor=${encodeURIComponent(view.nextCursor)}` : null}
+      requireLocation={view.requireLocation}
+      activeCount={view.activeCount}
       editingId={c.req.query("edit") ?? null}
       failed={failed}
     />,
@@ -105,54 +108,33 @@ export const locationPages = new Hono<AppEnv>()
   .get("/locations", (c) => locationsPage(c))
   .post("/locations", async (c) => {
     const values = await readForm(c);
-    const { scope, org } = c.get("org");
-    const now = c.get("deps").now();
-    const self = c.get("user")!.id;
+    const ctx = requestContext(c);
     const intent = (["add", "edit", "active", "delete"] as const)
       .find((i) => i === values.intent);
-    const done = (code: keyof typeof FLASH) => c.redirect(`/o/${org.id}/locations?ok=${code}`, 303);
-    const limit = { activeLimit: limitFor(c, "locations") };
+    const done = (code: keyof typeof FLASH) =>
+      c.redirect(`/o/${ctx.org.id}/locations?ok=${code}`, 303);
     try {
       if (intent === "add") {
-        await createLocation(
-          scope,
-          self,
-          validate(locationForm, splitPastedPair(values)),
-          now,
-          limit,
-        );
+        await createJobLocation(ctx, locationFromForm(splitPastedPair(values)));
         return done("location_added");
       }
       if (intent === undefined) throw fieldError("intent", "Choose what to do");
-      const { locationId } = validate(idForm, values);
+      const id = values.locationId ?? "";
+      if (!id) throw fieldError("locationId", "Choose a location");
       if (intent === "edit") {
-        const input = validate(locationForm, splitPastedPair(values));
-        await updateLocation(
-          scope,
-          self,
-          locationId,
-          { ...input, active: "active" in values },
-          now,
-          limit,
-        );
+        const patch = { ...locationFromForm(splitPastedPair(values)), active: "active" in values };
+        await updateJobLocation(ctx, { id, patch });
         return done("location_updated");
       }
       if (intent === "active") {
-        await updateLocation(
-          scope,
-          self,
-          locationId,
-          { active: values.active === "true" },
-          now,
-          limit,
-        );
+        await updateJobLocation(ctx, { id, patch: { active: values.active === "true" } });
         return done("location_updated");
       }
-      await deleteLocation(scope, self, locationId, now);
+      await deleteJobLocation(ctx, { id });
       return done("location_deleted");
     } catch (err) {
       if (err instanceof DomainError && err.kind === "not_found") throw err;
-      const f = formFailure(err, values);
+      const f = formFailure(withFormWording(err, values), values);
       return locationsPage(
         c,
         {

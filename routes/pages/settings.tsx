@@ -1,14 +1,15 @@
 /**
  * `/o/:orgId/settings` for admins: every organization setting in one form (see
- * `components/views/settings_form.ts` for the field names), saved through the same
- * `updateSettings` as the API — validated, versioned and audited. The form carries the version
+ * `components/views/settings_form.ts` for the field names, adapted to the settings schema), saved
+ * through the same `updateOrgSettings` use case as the API — validated, gated by the plan,
+ * versioned and audited. The form carries the version
  * it was loaded at, so a concurrent change is refused (409, `version_conflict`) rather than
  * overwritten; any refusal shows the posted values again with the messages next to their fields,
  * and changes nothing.
  *
  * Its "Features" section switches the plan's features off and on (`disabledFeatures`); sections
  * of features that are off are not shown, and changing their settings is refused as by the API
- * (`assertSettingsChangeAllowed`).
+ * (in the use case).
  *
  * This module also mounts the admins' locations page (`./locations.tsx`).
  *
@@ -19,8 +20,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { updateSettings } from "../../lib/settings/repository.ts";
-import { allLocations } from "../../lib/locations/repository.ts";
+import { settingsView, updateOrgSettings } from "../../lib/settings/use_cases.ts";
 import { SettingsPage } from "../../components/views/settings.tsx";
 import {
   type FormValues,
@@ -33,9 +33,9 @@ import { withRole } from "./guards.ts";
 import { chrome, renderPage } from "./render.tsx";
 import { statusOf } from "../middleware/errors.ts";
 import { locationPages } from "./locations.tsx";
-import { entitlements } from "../middleware/plan.ts";
-import { assertSettingsChangeAllowed } from "../../lib/billing/gates.ts";
-import { cheapestPlanWith, FEATURE_LABELS, FEATURES, PLANS } from "../../lib/billing/plans.ts";
+import { requestContext } from "../request_context.ts";
+import { FEATURE_LABELS, PLANS } from "../../lib/billing/plans.ts";
+import { isAvailable } from "../../lib/billing/catalog_text.ts";
 
 /** Success messages of this page (`?ok=`), looked up, never reflected. */
 const FLASH: Record<string, string> = { settings_saved: "Settings saved." };
@@ -48,35 +48,27 @@ interface Failure {
 }
 
 async function settingsPage(c: AppContext, failure?: Failure) {
-  const { scope } = c.get("org");
-  const { version, settings } = c.get("org").settings;
-  const [active, ent] = await Promise.all([
-    allLocations(scope, { activeOnly: true }),
-    entitlements(c),
-  ]);
+  const view = await settingsView(requestContext(c));
   const base = chrome(c, "settings");
-  const plan = PLANS[ent.plan];
-  const features = FEATURES.map((id) => {
-    const upgradeTo = cheapestPlanWith(id);
-    return {
-      id,
-      label: FEATURE_LABELS[id],
-      inPlan: plan.features.includes(id),
-      upgradeTo: upgradeTo ? PLANS[upgradeTo].name : null,
-    };
-  });
+  const features = view.features.map((f) => ({
+    id: f.id,
+    label: FEATURE_LABELS[f.id],
+    inPlan: f.inPlan,
+    upgradeTo: f.upgradeTo ? PLANS[f.upgradeTo].name : null,
+    coming: !isAvailable(f.id),
+  }));
   return renderPage(
     c,
     <SettingsPage
       {...base}
       flash={FLASH[c.req.query("ok") ?? ""] ?? base.flash}
-      values={failure?.values ?? settingsToForm(settings, version)}
+      values={failure?.values ?? settingsToForm(view.settings, view.version)}
       error={failure?.error}
       conflict={failure?.conflict}
-      activeLocations={active.length}
+      activeLocations={view.activeLocations}
       features={features}
-      enabledFeatures={ent.features}
-      planName={plan.name}
+      enabledFeatures={view.enabledFeatures}
+      planName={PLANS[view.plan].name}
     />,
     failure?.status,
   );
@@ -88,7 +80,7 @@ export const settingsPages = new Hono<AppEnv>()
   .get("/settings", (c) => settingsPage(c))
   .post("/settings", async (c) => {
     const values = await readForm(c);
-    const { scope, org } = c.get("org");
+    const ctx = requestContext(c);
     const fail = (err: DomainError) =>
       settingsPage(c, {
         values,
@@ -96,6 +88,7 @@ export const settingsPages = new Hono<AppEnv>()
         conflict: err.code === "version_conflict",
         status: statusOf(err),
       });
+    // The form's fields (hours, rows, checkboxes) adapted to the settings schema.
     const read = settingsFromForm(values);
     if (!read.ok) {
       return fail(
@@ -108,19 +101,11 @@ export const settingsPages = new Hono<AppEnv>()
       );
     }
     try {
-      const { settings: current } = c.get("org").settings;
-      assertSettingsChangeAllowed(entitlements(c), current, read.settings);
-      await updateSettings(
-        scope,
-        c.get("user")!.id,
-        read.settings,
-        read.version,
-        c.get("deps").now(),
-      );
+      await updateOrgSettings(ctx, { ...read.settings, version: read.version });
     } catch (err) {
       if (err instanceof DomainError) return fail(err);
       throw err;
     }
-    return c.redirect(`/o/${org.id}/settings?ok=settings_saved`, 303);
+    return c.redirect(`/o/${ctx.org.id}/settings?ok=settings_saved`, 303);
   })
   .route("/", locationPages);
