@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       createJobHandler({ store: deps.store, billing: deps.billing, mailer: deps.mailer }),
       ({ job, error }) => console.error(`jobs: ${job.kind} ${job.id} failed:`, error),
     );
-  const outbox = new Outbox(deps.store, transport, deps.now);
+  const outbox = deps.outbox ?? new Outbox(deps.store, transport, deps.now);
   app.onError(onError);
   app.notFound(onNotFound);
   app.use("*", async (c, next) => {

@@ -40,6 +40,11 @@ export interface AppDeps {
    * after the commit that caused them (tests, scripts).
    */
   jobs?: JobTransport | null;
+  /**
+   * The job outbox over `jobs`, when the caller needs it too (`main.ts` sweeps it). Absent:
+   * `createApp` builds it.
+   */
+  outbox?: Outbox;
   /** Where mail goes (SMTP, or the embedded KV mailbox). */
   mailer: MailPort;
 }
