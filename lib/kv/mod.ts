@@ -12,7 +12,15 @@
  * @module
  */
 
-export { Atomic, type Entry, type MaybeEntry, OrgScope, type Page, Store } from "./store.ts";
+export {
+  Atomic,
+  type Entry,
+  type MaybeEntry,
+  OrgScope,
+  type Page,
+  Store,
+  StoreIntegrityError,
+} from "./store.ts";
 export type { Key } from "./key.ts";
 /** The raw `Deno.KvKey` of a key made by lib/kv (for the queue's `keysIfUndelivered`). */
 export { assertKey as rawKey } from "./key.ts";
