@@ -10,7 +10,6 @@ import { assertKey, type Key, makeKey } from "./key.ts";
 import { DomainError } from "../errors.ts";
 import { globalKeys } from "./global.ts";
 import { newId } from "./ids.ts";
-import { DatabaseSync } from "node:sqlite";
 
 /** An entry read from the store. */
 export interface Entry<T> {
@@ -56,20 +55,25 @@ export class StoreIntegrityError extends Error {
   }
 }
 
+/** SQLite's words for a file that is not a usable database. */
+const DAMAGED = /not a database|malformed|corrupt|disk image/i;
+
 /**
  * Check a local KV file before Deno KV opens it: a damaged file would otherwise pass a first
  * read and then crash the whole process from KV's background queue thread (which cannot be
  * caught). Runs SQLite's `PRAGMA quick_check` on a read-only connection: O(size of the file),
- * about a second per few hundred MB. A missing file is fine (it is created).
+ * about a second per few hundred MB. A missing file is fine (it is created). `node:sqlite` is
+ * loaded only here, so platforms without it (Deno Deploy: no local file) never load it.
  */
-function checkKvFile(path: string): void {
+async function checkKvFile(path: string): Promise<void> {
   try {
     if (!Deno.statSync(path).isFile) throw new StoreIntegrityError(path, "not a regular file");
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return;
     throw err;
   }
-  let db: DatabaseSync | null = null;
+  const { DatabaseSync } = await import("node:sqlite");
+  let db: InstanceType<typeof DatabaseSync> | null = null;
   try {
     db = new DatabaseSync(path, { readOnly: true });
     const rows = db.prepare("PRAGMA quick_check(5)").all() as { quick_check?: string }[];
@@ -78,8 +82,12 @@ function checkKvFile(path: string): void {
       throw new StoreIntegrityError(path, problems.join("; ").replace(/\s+/g, " ").slice(0, 300));
     }
   } catch (err) {
-    if (err instanceof StoreIntegrityError) throw err;
-    throw new StoreIntegrityError(path, err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    // Damage is reported as such; anything else (permissions, a lock) is not the file's fault.
+    if (!(err instanceof StoreIntegrityError) && DAMAGED.test(message)) {
+      throw new StoreIntegrityError(path, message);
+    }
+    throw err;
   } finally {
     db?.close();
   }
@@ -288,14 +296,14 @@ export class Store {
     if (localFile) {
       const dir = path.replace(/[^/\\]*$/, "");
       if (dir) await Deno.mkdir(dir, { recursive: true });
-      checkKvFile(path);
+      await checkKvFile(path);
     }
     try {
       const kv = await Deno.openKv(path);
       return new Store(kv, localFile ? await Deno.openKv(path) : kv);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (localFile && /not a database|malformed|corrupt/i.test(message)) {
+      if (localFile && DAMAGED.test(message)) {
         throw new StoreIntegrityError(path, message);
       }
       throw err;
