@@ -9,6 +9,8 @@ import { globalKeys } from "../../lib/kv/mod.ts";
 import { InlineTransport, sendMailJob } from "../../lib/jobs/jobs.ts";
 import { type DeadJob, Outbox } from "../../lib/jobs/outbox.ts";
 import type { KvMailbox } from "../../lib/mail/mail.ts";
+import { SmtpMailer } from "../../lib/mail/smtp.ts";
+import { smtpResponder } from "../fakes/smtp.ts";
 import type { User } from "../../lib/identity/users.ts";
 import { Client, signUpOrg, type TestApp } from "../helpers.ts";
 import { PASSWORD, withApp } from "./support.ts";
@@ -135,4 +137,35 @@ Deno.test("the operator pages are 404 for everyone else, signed out included", a
     }
     assert.ok((await app.store.get(globalKeys.deadJob(dead.job.id))).value, "still dead");
   }, { config });
+});
+
+Deno.test("with SMTP configured, a retried send_mail job goes out over SMTP and /ops/mail says so", async () => {
+  const server = smtpResponder();
+  const mailer = new SmtpMailer({
+    url: `smtp://u:p@127.0.0.1:${server.port}`,
+    from: "ClockFlow <no-reply@clockflow.test>",
+    timeoutMs: 5_000,
+  });
+  try {
+    await withApp(async (app) => {
+      const ops = await operator(app);
+      const dead = await deadLetter(app, 7);
+      const res = await ops.request("POST", `/ops/jobs/${dead.job.id}/retry`, undefined, {
+        origin: "http://localhost",
+      });
+      assert.equal(res.status, 303);
+      assert.equal(server.sessions.length, 1);
+      assert.deepEqual(server.sessions[0].to, ["RCPT TO:<p7@example.com>"]);
+      assert.match(server.sessions[0].data, /^Subject: Subject 7$/m);
+      assert.match(
+        server.sessions[0].data,
+        new RegExp(`^Message-ID: <${dead.job.id}@clockflow>$`, "m"),
+      );
+      const page = await (await ops.request("GET", "/ops/mail")).text();
+      assert.ok(page.includes("Mail goes out over SMTP"));
+    }, { config, mailer });
+  } finally {
+    mailer.close();
+    await server.close();
+  }
 });
