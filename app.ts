@@ -6,15 +6,15 @@
  */
 
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./routes/context.ts";
-import { errorResponse, onError, onNotFound } from "./routes/middleware/errors.ts";
+import { onError, onNotFound } from "./routes/middleware/errors.ts";
 import { authenticate } from "./routes/middleware/auth.ts";
 import { InlineTransport } from "./lib/jobs/jobs.ts";
 import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
 import { sameOriginForCookies, securityHeaders } from "./routes/middleware/security.ts";
-import { MAX_BODY_BYTES } from "./routes/middleware/body.ts";
+import { bodyLimits } from "./routes/middleware/body.ts";
+import { requestId, requestLog } from "./routes/middleware/request_log.ts";
 import { apiV1 } from "./routes/api/mod.ts";
 import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       createJobHandler({ store: deps.store, billing: deps.billing, mailer: deps.mailer }),
       ({ job, error }) => console.error(`jobs: ${job.kind} ${job.id} failed:`, error),
     );
-  const outbox = new Outbox(deps.store, transport, deps.now);
+  const outbox = deps.outbox ?? new Outbox(deps.store, transport, deps.now);
   app.onError(onError);
   app.notFound(onNotFound);
   app.use("*", async (c, next) => {
@@ -36,16 +36,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("outbox", outbox);
     await next();
   });
+  app.use("*", requestId());
+  app.use("*", requestLog());
   app.use("*", securityHeaders());
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/static", staticFiles());
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 413, "payload_too_large", "The body is too large"),
-    }),
-  );
+  // 64 KiB everywhere; 1 MiB on the Stripe webhook only.
+  app.use("*", bodyLimits());
   app.use("*", authenticate());
   app.use("*", sameOriginForCookies());
   app.route("/api/stripe", stripeWebhook);

@@ -40,11 +40,36 @@ const schema = z.object({
     .describe("the plan every organization has while billing is off"),
   OPERATOR_EMAILS: z.string().default("")
     .describe("comma-separated emails of the people who may see /ops"),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "an smtp:// or smtps:// URL" })
+    .refine((u) => new URL(u).hostname !== "", "an smtp:// or smtps:// URL with a host")
+    .optional()
+    .describe("smtp(s)://user:pass@host:port: send mail over SMTP instead of the KV mailbox"),
+  MAIL_FROM: z.string().trim().min(3).max(320)
+    .refine(
+      (v) => /^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(v),
+      "an address, e.g. ClockFlow <no-reply@example.com>",
+    )
+    .optional()
+    .describe("the From of every mail sent over SMTP"),
   ...priceVars,
 }).refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET, {
   message: "set STRIPE_WEBHOOK_SECRET together with STRIPE_SECRET_KEY",
   path: ["STRIPE_WEBHOOK_SECRET"],
+}).refine((e) => !e.SMTP_URL || e.MAIL_FROM, {
+  message: "set MAIL_FROM (the sender address) together with SMTP_URL",
+  path: ["MAIL_FROM"],
+}).refine((e) => !e.MAIL_FROM || e.SMTP_URL, {
+  message: "MAIL_FROM is used only with SMTP_URL: set SMTP_URL too, or unset MAIL_FROM",
+  path: ["SMTP_URL"],
 });
+
+/** SMTP settings; null when mail stays in the embedded KV mailbox. */
+export interface SmtpConfig {
+  /** `smtp://` or `smtps://user:pass@host:port` (holds credentials: never log it). */
+  url: string;
+  /** The From header of every mail. */
+  from: string;
+}
 
 /** Stripe settings; null when billing is off. */
 export interface StripeConfig {
@@ -70,6 +95,8 @@ export interface Config {
   defaultPlan: PlanId;
   /** Lower-cased emails allowed to see the operator view. */
   operatorEmails: string[];
+  /** SMTP delivery, or null when mail is kept in the KV mailbox (`/ops/mail`). */
+  smtp: SmtpConfig | null;
 }
 
 /**
@@ -111,5 +138,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     defaultPlan: e.DEFAULT_PLAN,
     operatorEmails: e.OPERATOR_EMAILS.split(",").map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : null,
   };
 }

@@ -1,32 +1,90 @@
 /**
- * Start ClockFlow: read the configuration, open the store, run migrations, serve.
+ * Start ClockFlow: read the configuration, check and open the store, run migrations, start the
+ * background work (queue listener, outbox sweep, daily seat reconciliation), serve.
+ *
+ * A bad configuration or a damaged KV file ends the process at once with one clear message and
+ * exit code 1 (no stack trace).
  *
  * @module
  */
 
-import { loadConfig } from "./config.ts";
+import { type Config, loadConfig } from "./config.ts";
 import { createApp } from "./app.ts";
-import { runMigrations, Store } from "./lib/kv/mod.ts";
+import { runMigrations, Store, StoreIntegrityError } from "./lib/kv/mod.ts";
 import { MIGRATIONS } from "./lib/migrations.ts";
 import { DEFAULT_ITERATIONS } from "./lib/identity/password.ts";
 import { DEFAULT_THROTTLE } from "./lib/identity/throttle.ts";
 import { createStripeGateway } from "./lib/billing/stripe.ts";
 import { KvQueueTransport } from "./lib/jobs/jobs.ts";
+import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
-import { KvMailbox } from "./lib/mail/mail.ts";
+import { reconcileSeats } from "./jobs/reconcile_seats.ts";
+import { KvMailbox, type MailPort } from "./lib/mail/mail.ts";
+import { redactSmtpUrl, SmtpMailer } from "./lib/mail/smtp.ts";
+
+/** How often the outbox is swept for jobs whose hand-off has not happened yet. */
+export const OUTBOX_SWEEP_MS = 10_000;
+/** When the daily seat reconciliation runs (UTC, cron syntax). */
+export const RECONCILE_SEATS_CRON = "17 3 * * *";
+
+/** Print `message` and end the process with exit code 1. */
+function fail(message: string): never {
+  console.error(message);
+  Deno.exit(1);
+}
+
+/** The configuration, or exit with its problems listed. */
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The store at `path`, checked, or exit naming the damaged file. */
+async function storeOrExit(path: string): Promise<Store> {
+  try {
+    return await Store.open(path);
+  } catch (err) {
+    if (err instanceof StoreIntegrityError) fail(err.message);
+    throw err;
+  }
+}
+
+/** Sweep `outbox` now and then every {@linkcode OUTBOX_SWEEP_MS}; a failed sweep is logged. */
+function startOutboxSweep(outbox: Outbox): void {
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await outbox.sweep();
+    } catch (err) {
+      console.error("jobs: the outbox sweep failed:", err instanceof Error ? err.message : err);
+    } finally {
+      running = false;
+    }
+  };
+  sweep();
+  setInterval(sweep, OUTBOX_SWEEP_MS);
+}
 
 if (import.meta.main) {
-  const config = loadConfig();
-  const store = await Store.open(config.kvPath);
+  const config = configOrExit();
+  const store = await storeOrExit(config.kvPath);
   const applied = await runMigrations(store, MIGRATIONS);
   if (applied.length) console.log(`applied migrations ${applied.join(", ")}`);
   // Billing is on with STRIPE_SECRET_KEY; without it every organization has DEFAULT_PLAN.
   const billing = config.stripe ? createStripeGateway(config.stripe) : null;
-  const mailer = new KvMailbox(store, Date.now);
+  const mailer: MailPort = config.smtp
+    ? new SmtpMailer(config.smtp)
+    : new KvMailbox(store, Date.now);
   const jobs = new KvQueueTransport(store.queueHandle);
   jobs.listen(createJobHandler({ store, billing, mailer })).catch((err) =>
     console.error("jobs: the queue listener stopped:", err)
   );
+  const outbox = new Outbox(store, jobs, Date.now);
   const app = createApp({
     store,
     config,
@@ -35,12 +93,28 @@ if (import.meta.main) {
     throttle: DEFAULT_THROTTLE,
     billing,
     jobs,
+    outbox,
     mailer,
+  });
+  startOutboxSweep(outbox);
+  Deno.cron("reconcile seats", RECONCILE_SEATS_CRON, async () => {
+    const orgs = await reconcileSeats({
+      store,
+      billingEnabled: billing !== null,
+      jobs: outbox.port(),
+      now: Date.now(),
+    });
+    if (orgs.length) console.log(`billing: seat reconciliation queued for ${orgs.length} orgs`);
   });
   console.log(
     billing
       ? `billing: Stripe${config.stripe?.apiBase ? ` at ${config.stripe.apiBase}` : ""}`
       : `billing: off (every organization has the ${config.defaultPlan} plan)`,
+  );
+  console.log(
+    config.smtp
+      ? `mail: SMTP at ${redactSmtpUrl(config.smtp.url)} from ${config.smtp.from}`
+      : "mail: kept in KV (operators read it at /ops/mail) and printed as MAIL lines",
   );
   Deno.serve({
     port: config.port,

@@ -40,8 +40,15 @@ export interface AppDeps {
    * after the commit that caused them (tests, scripts).
    */
   jobs?: JobTransport | null;
+  /**
+   * The job outbox over `jobs`, when the caller needs it too (`main.ts` sweeps it). Absent:
+   * `createApp` builds it.
+   */
+  outbox?: Outbox;
   /** Where mail goes (SMTP, or the embedded KV mailbox). */
   mailer: MailPort;
+  /** Where request log lines go (one JSON object per call); standard output when absent. */
+  log?: (line: string) => void;
 }
 
 /** The organization a request acts in, after authorization. */
@@ -62,6 +69,8 @@ export interface OrgContext {
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
+    /** This request's id, echoed as `X-Request-Id` (`middleware/request_log.ts`). */
+    requestId: string;
     /** The job outbox of this app (`lib/jobs/outbox.ts`). */
     outbox: Outbox;
     /** Who acts, resolved by `authenticate()`; null for anonymous requests. */

@@ -42,6 +42,8 @@ export async function testApp(overrides: Partial<AppDeps> = {}): Promise<TestApp
     passwordIterations: 1_000,
     throttle: DEFAULT_THROTTLE,
     mailer: new KvMailbox(store, clock.now, () => {}),
+    // Request log lines (LOG_LEVEL) stay out of test output; tests that read them inject `log`.
+    log: () => {},
     ...overrides,
   };
   const app = createApp(deps);

@@ -12,8 +12,140 @@ import { PageHeader } from "../forms.tsx";
 import type { OperatorOrgDetail, OperatorOverview, OrgSummary } from "../../lib/billing/ops.ts";
 import { type LimitName, PLAN_IDS, PLANS } from "../../lib/billing/plans.ts";
 import { byteSize, dollars, LIMIT_LABELS, limitText } from "../../lib/billing/catalog_text.ts";
+import type { DeadJob, PendingJob } from "../../lib/jobs/outbox.ts";
+import type { StoredMail } from "../../lib/mail/mail.ts";
 
 const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOString().slice(0, 10));
+const isoTime = (ms: number | null) =>
+  ms === null ? "—" : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+
+/** What a job is about, for operators (never a mail's body). */
+function jobSubject(job: DeadJob["job"]): string {
+  return job.kind === "send_mail"
+    ? `to ${job.mail.to}: ${job.mail.subject}`
+    : `organization ${job.orgId}`;
+}
+
+/** Background jobs as operators see them: dead letters with a retry, and the waiting outbox. */
+export function JobsSection({ dead, pending }: { dead: DeadJob[]; pending: PendingJob[] }) {
+  return (
+    <section class="card" aria-labelledby="ops-jobs">
+      <h2 id="ops-jobs">Background jobs</h2>
+      <h3>Dead letters</h3>
+      {dead.length === 0 ? <p class="empty" id="ops-dead-jobs">None.</p> : (
+        <div class="table-wrap">
+          <table class="figures" id="ops-dead-jobs">
+            <caption class="visually-hidden">Jobs that failed every delivery</caption>
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">About</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Error</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dead.map((d) => (
+                <tr key={d.job.id} data-job={d.job.id}>
+                  <th scope="row">
+                    {d.job.kind} <code>{d.job.id}</code>
+                  </th>
+                  <td>{jobSubject(d.job)}</td>
+                  <td>{isoTime(d.failedAt)}</td>
+                  <td>{d.error ?? "—"}</td>
+                  <td>
+                    <form method="post" action={`/ops/jobs/${d.job.id}/retry`} class="inline-form">
+                      <button type="submit" class="btn btn-quiet btn-small">Retry</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>Waiting in the outbox</h3>
+      {pending.length === 0
+        ? <p class="empty" id="ops-pending-jobs">None.</p>
+        : (
+          <div class="table-wrap">
+            <table class="figures" id="ops-pending-jobs">
+              <caption class="visually-hidden">Jobs waiting for their hand-off</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Job</th>
+                  <th scope="col">About</th>
+                  <th scope="col">Failed hand-offs</th>
+                  <th scope="col">Last error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pending.map((p) => (
+                  <tr key={p.job.id} data-job={p.job.id}>
+                    <th scope="row">
+                      {p.job.kind} <code>{p.job.id}</code>
+                    </th>
+                    <td>{jobSubject(p.job)}</td>
+                    <td>{p.attempts}</td>
+                    <td>{p.lastError ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      <p class="hint">
+        Waiting jobs are handed off every few seconds. <a href="/ops/mail">Mail sent</a>
+      </p>
+    </section>
+  );
+}
+
+/** Props of {@linkcode OpsMailPage}. */
+export interface OpsMailPageProps extends Pick<LayoutProps, "userName"> {
+  /** The embedded mailbox, newest first; null when mail goes out over SMTP. */
+  mail: StoredMail[] | null;
+}
+
+/** The embedded mailbox (no `SMTP_URL`), newest first. */
+export function OpsMailPage({ mail, userName }: OpsMailPageProps) {
+  return (
+    <Layout title="Mail · Operations" userName={userName}>
+      <p class="crumbs">
+        <a href="/ops">Operations</a>
+      </p>
+      <PageHeader
+        title="Mail"
+        lead={mail === null
+          ? "Mail goes out over SMTP (SMTP_URL); this server keeps no copy."
+          : "Every mail this server sent, newest first (kept 30 days). Times are UTC."}
+      />
+      {mail !== null && (mail.length === 0
+        ? <p class="empty" id="ops-mail">No mail yet.</p>
+        : (
+          <ol class="stack" id="ops-mail">
+            {mail.map((m) => (
+              <li key={m.id} class="card" data-mail={m.id}>
+                <h2 class="mail-subject">{m.subject}</h2>
+                <dl class="facts">
+                  <div>
+                    <dt>To</dt>
+                    <dd data-col="to">{m.to}</dd>
+                  </div>
+                  <div>
+                    <dt>Sent</dt>
+                    <dd>{isoTime(m.sentAt)}</dd>
+                  </div>
+                </dl>
+                <pre class="mail-text">{m.text}</pre>
+              </li>
+            ))}
+          </ol>
+        ))}
+    </Layout>
+  );
+}
 
 function OrgTable(
   { id, caption, orgs, columns }: {
@@ -77,18 +209,21 @@ function OrgTable(
 /** Props of {@linkcode OpsPage}. */
 export interface OpsPageProps extends Pick<LayoutProps, "userName"> {
   overview: OperatorOverview;
+  /** Dead letters and waiting jobs. */
+  jobs: { dead: DeadJob[]; pending: PendingJob[] };
 }
 
 /** The operator overview. */
-export function OpsPage({ overview: o, userName }: OpsPageProps) {
+export function OpsPage({ overview: o, jobs, userName }: OpsPageProps) {
   return (
     <Layout title="Operations" userName={userName}>
       <PageHeader
         title="Operations"
         lead={`${o.organizations} organizations${
           o.billingEnabled ? "" : " (billing is off: every organization has the default plan)"
-        }. Read-only; dates are UTC.`}
+        }. Read-only but for job retries; dates are UTC.`}
       />
+      <JobsSection dead={jobs.dead} pending={jobs.pending} />
       <section class="card" aria-labelledby="ops-mrr">
         <h2 id="ops-mrr">Monthly recurring revenue</h2>
         <p class="price" data-mrr-cents={o.mrrCents}>{dollars(o.mrrCents)}</p>

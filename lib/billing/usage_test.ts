@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Store } from "../kv/mod.ts";
-import { addUsage, readUsage, setGauge, usageDay, usageMeter } from "./usage.ts";
+import { addUsage, readUsage, setGauge, usageDay, UsageMeter, usageMeter } from "./usage.ts";
 
 const DAY = 24 * 3600 * 1000;
 const T0 = Date.UTC(2026, 10, 2, 23, 30);
@@ -55,6 +55,34 @@ Deno.test("the meter keeps every increment, sharing commits, and readers see the
     assert.equal((await readUsage(a, T0)).at(-1)!.apiRequests, 40);
     assert.equal((await readUsage(b, T0)).at(-1)!.apiRequests, 10);
     assert.equal(usageMeter(store), usageMeter(store), "one meter per store");
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("the meter keeps its counts when a commit fails, and commits them with the next flush", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    const scope = store.scopeForNewOrg();
+    const meter = new UsageMeter(store);
+    // The next commit fails (a full disk, a closed connection): inject it at the store's atomic.
+    const real = store.atomic.bind(store);
+    let failing = true;
+    store.atomic = (orgId?: string | null) => {
+      const op = real(orgId);
+      if (failing) op.commit = () => Promise.reject(new Error("disk full"));
+      return op;
+    };
+    await meter.count(scope, "apiRequests", 2, T0);
+    await meter.count(scope, "apiRequests", 1, T0);
+    await assert.rejects(() => meter.flush(), /disk full/);
+    await meter.count(scope, "apiRequests", 4, T0);
+    failing = false;
+    await meter.flush();
+    const today = (await readUsage(scope, T0)).at(-1)!;
+    assert.equal(today.apiRequests, 7, "nothing counted before the failure was lost");
+    await meter.flush();
+    assert.equal((await readUsage(scope, T0)).at(-1)!.apiRequests, 7, "nor counted twice");
   } finally {
     store.close();
   }

@@ -13,7 +13,7 @@
  */
 
 import { z } from "zod";
-import { newId } from "../kv/mod.ts";
+import { globalKeys, newId, rawKey } from "../kv/mod.ts";
 
 /** A mail to one person (`lib/mail`). */
 export const mailSchema = z.strictObject({
@@ -89,10 +89,25 @@ export const BACKOFF_MS = [1_000, 10_000, 60_000, 600_000, 3_600_000];
  * ```
  */
 export class KvQueueTransport implements JobTransport {
-  constructor(readonly queue: Pick<Deno.Kv, "enqueue" | "listenQueue">) {}
+  /**
+   * @param queue the store's queue handle
+   * @param backoffMs retry delays; `[]` dead-letters at the first failure (tests)
+   */
+  constructor(
+    readonly queue: Pick<Deno.Kv, "enqueue" | "listenQueue">,
+    readonly backoffMs: number[] = BACKOFF_MS,
+  ) {}
 
+  /**
+   * Enqueue `job`. A job still failing after the last retry is written by KV itself to its
+   * dead-letter key `["dead_job", jobId]` (listed on `/ops` with a retry).
+   */
   async enqueue(job: Job, options: { delayMs?: number } = {}): Promise<void> {
-    await this.queue.enqueue(job, { delay: options.delayMs, backoffSchedule: BACKOFF_MS });
+    await this.queue.enqueue(job, {
+      delay: options.delayMs,
+      backoffSchedule: this.backoffMs,
+      keysIfUndelivered: [rawKey(globalKeys.deadJob(job.id))],
+    });
   }
 
   /**

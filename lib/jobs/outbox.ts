@@ -34,6 +34,13 @@ export interface DeadJob {
   failedAt: number | null;
 }
 
+/** A job waiting in the outbox, as operators see it. */
+export interface PendingJob {
+  job: Job;
+  attempts: number;
+  lastError: string | null;
+}
+
 /** How long a claim holds a job. */
 export const LEASE_MS = 60_000;
 /** Hand-offs tried before a job becomes a dead letter. */
@@ -93,8 +100,8 @@ export class Outbox {
   }
 
   /** Jobs waiting in the outbox (for operators). */
-  async pending(limit = 100): Promise<{ job: Job; attempts: number; lastError: string | null }[]> {
-    const out = [];
+  async pending(limit = 100): Promise<PendingJob[]> {
+    const out: PendingJob[] = [];
     for await (const e of this.store.list<OutboxRecord>(globalKeys.outbox(), { limit })) {
       out.push({ job: e.value.job, attempts: e.value.attempts, lastError: e.value.lastError });
     }

@@ -12,8 +12,18 @@
  * @module
  */
 
-export { Atomic, type Entry, type MaybeEntry, OrgScope, type Page, Store } from "./store.ts";
+export {
+  Atomic,
+  type Entry,
+  type MaybeEntry,
+  OrgScope,
+  type Page,
+  Store,
+  StoreIntegrityError,
+} from "./store.ts";
 export type { Key } from "./key.ts";
+/** The raw `Deno.KvKey` of a key made by lib/kv (for the queue's `keysIfUndelivered`). */
+export { assertKey as rawKey } from "./key.ts";
 export { globalKeys } from "./global.ts";
 export { isId, newId } from "./ids.ts";
 export { type Migration, runMigrations } from "./migrations.ts";

@@ -40,6 +40,59 @@ export interface PageOptions {
 
 const SCOPE_TOKEN = Symbol("OrgScope");
 
+/**
+ * The KV file cannot be used: it is not a database, or SQLite finds it damaged. Its message
+ * names the file and what to do; print it as it is (no stack trace) and exit.
+ */
+export class StoreIntegrityError extends Error {
+  constructor(readonly path: string, readonly reason: string) {
+    super(
+      `The KV file ${path} is damaged (${reason}). ClockFlow did not start, so nothing more ` +
+        `was written to it. Restore it from a backup, or move it aside to start with an empty ` +
+        `store (KV_PATH names the file).`,
+    );
+    this.name = "StoreIntegrityError";
+  }
+}
+
+/** SQLite's words for a file that is not a usable database. */
+const DAMAGED = /not a database|malformed|corrupt|disk image/i;
+
+/**
+ * Check a local KV file before Deno KV opens it: a damaged file would otherwise pass a first
+ * read and then crash the whole process from KV's background queue thread (which cannot be
+ * caught). Runs SQLite's `PRAGMA quick_check` on a read-only connection: O(size of the file),
+ * about a second per few hundred MB. A missing file is fine (it is created). `node:sqlite` is
+ * loaded only here, so platforms without it (Deno Deploy: no local file) never load it.
+ */
+async function checkKvFile(path: string): Promise<void> {
+  try {
+    if (!Deno.statSync(path).isFile) throw new StoreIntegrityError(path, "not a regular file");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw err;
+  }
+  const { DatabaseSync } = await import("node:sqlite");
+  let db: InstanceType<typeof DatabaseSync> | null = null;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+    const rows = db.prepare("PRAGMA quick_check(5)").all() as { quick_check?: string }[];
+    const problems = rows.map((r) => String(r.quick_check ?? "")).filter((r) => r !== "ok");
+    if (problems.length) {
+      throw new StoreIntegrityError(path, problems.join("; ").replace(/\s+/g, " ").slice(0, 300));
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Damage is reported as such; anything else (permissions, a lock) is not the file's fault.
+    if (!(err instanceof StoreIntegrityError) && DAMAGED.test(message)) {
+      throw new StoreIntegrityError(path, message);
+    }
+    throw err;
+  } finally {
+    db?.close();
+  }
+}
+
 /** Throw unless `key` is under `["org", orgId]`. */
 function assertTenantKey(key: Key, orgId: string): Key {
   const raw = assertKey(key);
@@ -243,9 +296,18 @@ export class Store {
     if (localFile) {
       const dir = path.replace(/[^/\\]*$/, "");
       if (dir) await Deno.mkdir(dir, { recursive: true });
+      await checkKvFile(path);
     }
-    const kv = await Deno.openKv(path);
-    return new Store(kv, localFile ? await Deno.openKv(path) : kv);
+    try {
+      const kv = await Deno.openKv(path);
+      return new Store(kv, localFile ? await Deno.openKv(path) : kv);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (localFile && DAMAGED.test(message)) {
+        throw new StoreIntegrityError(path, message);
+      }
+      throw err;
+    }
   }
 
   /** The raw handle, for queue transport only (`lib/jobs`). */

@@ -18,8 +18,21 @@ import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
 import { timelineParts } from "../../lib/entries/repository.ts";
 import { userPrincipal } from "../../lib/principal.ts";
 
-/** Name of the session cookie. */
+/** Name of the session cookie over plain HTTP (development, tests). */
 export const SESSION_COOKIE = "cf_session";
+/**
+ * Name of the session cookie under an https `PUBLIC_URL`: the `__Host-` prefix makes browsers
+ * accept it only with Secure, Path=/ and no Domain, so a sibling subdomain cannot set or
+ * shadow it.
+ */
+export const HOST_SESSION_COOKIE = "__Host-cf_session";
+
+/** The session cookie's name in force: `__Host-cf_session` under an https `PUBLIC_URL`. */
+export function sessionCookieName(c: AppContext): string {
+  return c.get("deps").config.publicUrl?.startsWith("https:")
+    ? HOST_SESSION_COOKIE
+    : SESSION_COOKIE;
+}
 
 /** True when the request reached us over HTTPS (directly, via PUBLIC_URL, or a trusted proxy). */
 export function isHttps(c: AppContext): boolean {
@@ -29,9 +42,13 @@ export function isHttps(c: AppContext): boolean {
   return new URL(c.req.url).protocol === "https:";
 }
 
-/** Set the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS. */
+/**
+ * Set the session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain, Secure over HTTPS (and
+ * named `__Host-cf_session` under an https `PUBLIC_URL`).
+ */
 export function setSessionCookie(c: AppContext, token: string, maxAgeSeconds: number): void {
-  setCookie(c, SESSION_COOKIE, token, {
+  const name = sessionCookieName(c);
+  setCookie(c, name, token, {
     httpOnly: true,
     sameSite: "Lax",
     secure: isHttps(c),
@@ -42,7 +59,12 @@ export function setSessionCookie(c: AppContext, token: string, maxAgeSeconds: nu
 
 /** Remove the session cookie. */
 export function clearSessionCookie(c: AppContext): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isHttps(c) });
+  deleteCookie(c, sessionCookieName(c), { path: "/", secure: isHttps(c) });
+}
+
+/** The session token the request carries under the cookie name in force, or null. */
+export function readSessionCookie(c: AppContext): string | null {
+  return getCookie(c, sessionCookieName(c)) || null;
 }
 
 /**
@@ -54,7 +76,7 @@ export function clearSessionCookie(c: AppContext): void {
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get("deps");
-    const token = getCookie(c, SESSION_COOKIE) ?? null;
+    const token = readSessionCookie(c);
     c.set("principal", null);
     c.set("user", null);
     c.set("sessionToken", null);

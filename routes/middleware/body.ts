@@ -4,12 +4,46 @@
  * @module
  */
 
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { DomainError } from "../../lib/errors.ts";
+import { errorResponse } from "./errors.ts";
 
 /** Largest JSON body accepted by the API. */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Largest body of a Stripe event delivery (`POST /api/stripe/webhook`): Stripe's events carry
+ * whole objects (an invoice with many lines, a subscription with its items) and grow well past
+ * 64 KiB; Stripe itself caps them far below 1 MiB.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+/** Paths with their own, larger body limit. */
+const LARGER_LIMITS: Record<string, number> = {
+  "/api/stripe/webhook": MAX_WEBHOOK_BODY_BYTES,
+};
+
+/**
+ * Refuse bodies over {@linkcode MAX_BODY_BYTES} (413 `payload_too_large`), or over the larger
+ * limit of the few paths that need one (the Stripe webhook: 1 MiB). Hono's `bodyLimit`, chosen
+ * per path.
+ *
+ * @example
+ * ```ts
+ * app.use("*", bodyLimits());
+ * ```
+ */
+export function bodyLimits(): MiddlewareHandler {
+  const onError = (c: Context) =>
+    errorResponse(c, 413, "payload_too_large", "The body is too large");
+  const standard = bodyLimit({ maxSize: MAX_BODY_BYTES, onError });
+  const larger = new Map(
+    Object.entries(LARGER_LIMITS).map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError })]),
+  );
+  return (c, next) => (larger.get(c.req.path) ?? standard)(c, next);
+}
 
 function issues(error: z.ZodError) {
   return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));

@@ -6,6 +6,15 @@
  * failing with a 5xx) writes nothing and leaves the key free for a corrected retry. Keys are per
  * person (and per organization on org routes).
  *
+ * The "in progress" claim is a lease of {@linkcode PENDING_LEASE_MS} (its end is kept in the
+ * value, since KV expiry is lazy): a process that dies mid-request leaves its key taken for at
+ * most a minute, after which a retry takes it over. The first request finishes its record only
+ * while it still holds its claim.
+ *
+ * An answer that started a session (it set a cookie: sign-up) is never replayed, since the
+ * session cannot travel with a stored copy: a retry of it gets 409
+ * `idempotency_replay_unavailable`, telling the client that the request succeeded and to sign in.
+ *
  * @module
  */
 
@@ -16,14 +25,26 @@ import { sha256Hex } from "../../lib/identity/crypto.ts";
 import { errorResponse } from "./errors.ts";
 
 const TTL_MS = 24 * 3600 * 1000;
+/** How long an "in progress" claim holds its key. */
+export const PENDING_LEASE_MS = 60_000;
 
 interface Stored {
   fingerprint: string;
   state: "pending" | "done";
+  /** While pending: the claim holds the key until then. */
+  leaseUntil?: number;
   status?: number;
   body?: string;
   contentType?: string;
+  /** The answer set a cookie (a session): it is not replayed. */
+  setCookie?: boolean;
   expiresAt: number;
+}
+
+/** True when `stored` still binds its key at `now` (a done answer, or a claim in its lease). */
+function inForce(stored: Stored | null, now: number): stored is Stored {
+  if (!stored || stored.expiresAt <= now) return false;
+  return stored.state === "done" || (stored.leaseUntil ?? 0) > now;
 }
 
 /** Make POST handlers after this middleware idempotent under `Idempotency-Key`. */
@@ -50,7 +71,7 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     const fingerprint = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
     const now = deps.now();
     const existing = await deps.store.get<Stored>(key);
-    const live = existing.value && existing.value.expiresAt > now ? existing.value : null;
+    const live = inForce(existing.value, now) ? existing.value : null;
     if (live) {
       if (live.fingerprint !== fingerprint) {
         return errorResponse(
@@ -68,6 +89,15 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
           "A request with this Idempotency-Key is still running",
         );
       }
+      if (live.setCookie) {
+        return errorResponse(
+          c,
+          409,
+          "idempotency_replay_unavailable",
+          "This request already succeeded and started a session that cannot be replayed; " +
+            "sign in to continue",
+        );
+      }
       return new Response(live.body ?? null, {
         status: live.status,
         headers: {
@@ -76,9 +106,15 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
         },
       });
     }
-    const claim: Stored = { fingerprint, state: "pending", expiresAt: now + TTL_MS };
+    const claim: Stored = {
+      fingerprint,
+      state: "pending",
+      leaseUntil: now + PENDING_LEASE_MS,
+      expiresAt: now + TTL_MS,
+    };
+    // Takes over an expired claim too: the check is on the versionstamp just read.
     const claimed = await deps.store.atomic().check(key, existing.versionstamp)
-      .set(key, claim, { expireIn: TTL_MS }).commit();
+      .set(key, claim, { expireIn: PENDING_LEASE_MS }).commit();
     if (!claimed) {
       return errorResponse(
         c,
@@ -87,15 +123,17 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
         "A request with this Idempotency-Key is still running",
       );
     }
+    // Release or finish only while this request still holds its claim.
+    const release = () => deps.store.atomic().check(key, claimed).delete(key).commit();
     try {
       await next();
     } catch (err) {
-      await deps.store.atomic().delete(key).commit();
+      await release();
       throw err;
     }
     const res = c.res;
     if (res.status >= 400) {
-      await deps.store.atomic().delete(key).commit();
+      await release();
       return;
     }
     const text = await res.clone().text();
@@ -105,8 +143,9 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
       status: res.status,
       body: text.length < 60_000 ? text : undefined,
       contentType: res.headers.get("content-type") ?? undefined,
+      setCookie: res.headers.getSetCookie().length > 0 || undefined,
       expiresAt: now + TTL_MS,
     };
-    await deps.store.atomic().set(key, done, { expireIn: TTL_MS }).commit();
+    await deps.store.atomic().check(key, claimed).set(key, done, { expireIn: TTL_MS }).commit();
   };
 }

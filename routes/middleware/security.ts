@@ -7,14 +7,28 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context.ts";
 import { errorResponse } from "./errors.ts";
-import { SESSION_COOKIE } from "./auth.ts";
+import { sessionCookieName } from "./auth.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Content-Security-Policy and friends on every response. */
+/** HSTS sent under an https `PUBLIC_URL`: a year, subdomains included. */
+export const HSTS = "max-age=31536000; includeSubDomains";
+
+/**
+ * Content-Security-Policy and friends on every response; `Strict-Transport-Security` under an
+ * https `PUBLIC_URL`; `Cache-Control: no-store` on every answer to an authenticated request
+ * that set no caching policy of its own (JSON and pages alike: they carry a person's data, and
+ * neither shared caches nor the browser's history should keep them).
+ */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
+    if (c.get("deps").config.publicUrl?.startsWith("https:")) {
+      c.header("Strict-Transport-Security", HSTS);
+    }
+    if (c.get("principal") && !c.res.headers.has("cache-control")) {
+      c.header("Cache-Control", "no-store");
+    }
     c.header(
       "Content-Security-Policy",
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -34,7 +48,9 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
  */
 export function sameOriginForCookies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (SAFE.has(c.req.method) || !(c.req.header("cookie") ?? "").includes(`${SESSION_COOKIE}=`)) {
+    if (
+      SAFE.has(c.req.method) || !(c.req.header("cookie") ?? "").includes(`${sessionCookieName(c)}=`)
+    ) {
       return await next();
     }
     const origin = c.req.header("origin");

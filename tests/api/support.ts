@@ -137,16 +137,19 @@ export function assertClientError(res: JsonAnswer, code?: string): void {
   assertApiError(res, res.status, code);
 }
 
-/** The value of the session cookie in `client`'s jar (fails when there is none). */
+/**
+ * The value of the session cookie in `client`'s jar (fails when there is none). The cookie is
+ * `cf_session`, or `__Host-cf_session` under an https `PUBLIC_URL`.
+ */
 export function sessionToken(client: Client): string {
-  const token = client.cookies.get("cf_session");
+  const token = client.cookies.get("cf_session") ?? client.cookies.get("__Host-cf_session");
   assert.ok(token, "the client holds a session cookie");
   return token;
 }
 
-/** The `Set-Cookie` header that sets the session cookie. */
+/** The `Set-Cookie` header that sets the session cookie (either name). */
 export function sessionSetCookie(headers: Headers): string {
-  const found = headers.getSetCookie().find((c) => c.startsWith("cf_session="));
+  const found = headers.getSetCookie().find((c) => /^(__Host-)?cf_session=/.test(c));
   assert.ok(found, `a cf_session cookie is set: ${headers.getSetCookie().join(" | ")}`);
   return found;
 }
