@@ -114,12 +114,14 @@ export interface SignUpInput {
 
 /**
  * Create an organization and its first admin in one atomic commit. Fails with `email_taken`
- * when the email already has an account.
+ * when the email already has an account. `alsoCommit` adds writes that must exist exactly when
+ * the account does (the verification link and its mail job) to that same commit.
  */
 export async function signUp(
   store: Store,
   input: SignUpInput,
   now: number,
+  alsoCommit: (op: Atomic, user: User) => void = () => {},
 ): Promise<{ org: Organization; user: User }> {
   const user = newUser(input.user.name, input.user.email, input.user.passwordHash, now);
   const scope = store.scopeForNewOrg();
@@ -139,6 +141,7 @@ export async function signUp(
     };
     const op = store.atomic();
     addUserCreation(op, user);
+    alsoCommit(op, user);
     return addOrgCreation(op, scope, org, user, now);
   }, emailTaken);
   return { org, user };

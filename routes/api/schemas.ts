@@ -35,18 +35,6 @@ import {
 /** A role. */
 export const role = z.enum(ROLES);
 
-/** Sign-up body. */
-export const signupBody = z.strictObject({
-  organization: z.strictObject({ name, timeZone }),
-  user: z.strictObject({ name, email, password }),
-});
-
-/** Sign-in body. */
-export const signinBody = z.strictObject({
-  email: z.string().max(254),
-  password: z.string().max(200),
-});
-
 /** Body creating another organization. */
 export const orgBody = z.strictObject({ name, timeZone });
 
