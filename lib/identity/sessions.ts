@@ -75,7 +75,8 @@ export async function revokeOtherSessions(
   for await (const e of store.list(globalKeys.userSession(userId))) {
     const hash = e.key[2] as string;
     if (hash === keepHash) continue;
-    await store.atomic().delete(globalKeys.session(hash)).delete(e.key).commit();
+    await store.atomic().delete(globalKeys.session(hash))
+      .delete(globalKeys.userSession(userId, hash)).commit();
     n++;
   }
   return n;
