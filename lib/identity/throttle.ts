@@ -110,8 +110,9 @@ export async function reserveAttempt(
       });
     });
     if (await op.commit()) return { keys, windowMs };
-    // Another attempt took a slot in between: read again (a short random pause spreads retries).
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(round + 1, 8)));
+    // Another attempt took a slot in between: read again after a short random pause that grows
+    // with the rounds lost, so many contenders (one office behind one address) spread out.
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** round, 50)));
   }
   throw tooMany(retryAfter);
 }

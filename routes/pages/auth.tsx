@@ -189,7 +189,6 @@ export const authPages = new Hono<AppEnv>()
     const token = c.req.param("token");
     const target = await passwordResetTarget(identityDeps(c), token);
     if (!target) return renderPage(c, <PasswordResetPage token={null} />, 400);
-    c.header("Referrer-Policy", "no-referrer");
     return renderPage(c, <PasswordResetPage token={token} email={target.email} />);
   })
   .post("/password-reset/:token", sameOriginOnly(), async (c) => {
