@@ -109,8 +109,8 @@ function resetMail(publicUrl: string, name: string, token: string) {
  * Sign up: a new organization with its first admin, and a verification link mailed in the same
  * commit. An email that already has an account is refused (409 `email_taken`, nothing written);
  * then the attempt is reserved per client address (429 `too_many_attempts`), and only then is
- * the password hashed. An unverified email does not hold up the
- * new organization: its admin may use it at once.
+ * the password hashed. An unverified email does not hold up the new organization: its admin
+ * may use it at once.
  */
 export async function signUpUseCase(
   deps: IdentityDeps,
