@@ -155,6 +155,7 @@ export function Layout(props: LayoutProps) {
             )}
             {userName && (
               <form class="signout" method="post" action="/signout">
+                <a class="btn btn-quiet btn-small" href="/account">Account</a>{" "}
                 <button type="submit" class="btn btn-quiet btn-small">Sign out</button>
               </form>
             )}

@@ -52,12 +52,31 @@ export async function revokeSession(store: Store, token: string): Promise<void> 
   await op.commit();
 }
 
-/** Revoke every session of `userId` (password change, account lock). */
-export async function revokeAllSessions(store: Store, userId: string): Promise<number> {
+/** Revoke every session of `userId` (password reset, account lock). */
+export function revokeAllSessions(store: Store, userId: string): Promise<number> {
+  return revokeOtherSessions(store, userId, null);
+}
+
+/** The key under which the session of `token` is stored (its SHA-256, hex). */
+export function sessionTokenHash(token: string): Promise<string> {
+  return sha256Hex(token);
+}
+
+/**
+ * Revoke every session of `userId` except the one whose token hashes to `keepHash` (a password
+ * change keeps the person signed in where they made it).
+ */
+export async function revokeOtherSessions(
+  store: Store,
+  userId: string,
+  keepHash: string | null,
+): Promise<number> {
   let n = 0;
   for await (const e of store.list(globalKeys.userSession(userId))) {
     const hash = e.key[2] as string;
-    await store.atomic().delete(globalKeys.session(hash)).delete(e.key).commit();
+    if (hash === keepHash) continue;
+    await store.atomic().delete(globalKeys.session(hash))
+      .delete(globalKeys.userSession(userId, hash)).commit();
     n++;
   }
   return n;

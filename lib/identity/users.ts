@@ -18,6 +18,11 @@ export interface User {
    * account into another organization and never makes an operator (`OPERATOR_EMAILS`).
    */
   emailVerifiedAt?: number | null;
+  /**
+   * When the password was last set by a reset or a change; reset links made before it no longer
+   * work. Absent on records written before it existed.
+   */
+  passwordChangedAt?: number | null;
   createdAt: number;
 }
 
@@ -119,4 +124,19 @@ export function memberUsers(scope: OrgScope, ids: string[]): Promise<User[]> {
 /** The user `id` when they are a member (active or not) of the scope's organization, or null. */
 export async function memberUser(scope: OrgScope, id: string): Promise<User | null> {
   return (await scope.people<User>([id]))[0] ?? null;
+}
+
+/** True when the person proved control of their email address. */
+export function isEmailVerified(user: Pick<User, "emailVerifiedAt">): boolean {
+  return typeof user.emailVerifiedAt === "number";
+}
+
+/**
+ * True when `user` is an operator: their email is listed in `operatorEmails` (lower-cased) AND
+ * verified. An unverified address never makes an operator, so signing up with an operator's
+ * address grants nothing.
+ */
+export function isOperator(user: User | null, operatorEmails: readonly string[]): boolean {
+  if (!user?.email || !isEmailVerified(user)) return false;
+  return operatorEmails.includes(user.email.toLowerCase());
 }

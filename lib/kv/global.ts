@@ -25,9 +25,19 @@ export const globalKeys = {
     makeKey(
       tokenHash === undefined ? ["user_session", userId] : ["user_session", userId, tokenHash],
     ),
-  /** Failed sign-in counters per account or IP and window: no organization is known yet. */
+  /**
+   * Attempt counters per subject and window (sign-in per account and client, per client;
+   * sign-up, password reset, verification mail): no organization is known yet.
+   */
   signinFailures: (subject: string, window: number): Key =>
     makeKey(["signin_fail", subject, window]),
+  /**
+   * SHA-256 of an email verification link's token → `{userId, email, expiresAt}`: the link is
+   * followed before anyone is signed in, so it is found by the token alone.
+   */
+  emailVerification: (tokenHash: string): Key => makeKey(["email_verification", tokenHash]),
+  /** SHA-256 of a password reset link's token → `{userId, email, expiresAt}` (same reason). */
+  passwordReset: (tokenHash: string): Key => makeKey(["password_reset", tokenHash]),
   /** Idempotency records of requests made before an organization exists (sign-up). */
   idempotency: (principal: string, key?: string): Key =>
     makeKey(key === undefined ? ["idem", principal] : ["idem", principal, key]),

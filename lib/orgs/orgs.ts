@@ -136,11 +136,14 @@ export interface SignUpInput {
  * when the email already has an account, and 400 `validation_failed` (path `organization.…`)
  * for a name with control or direction-override characters or a time zone that is not an IANA
  * name; the time zone is stored canonical (`america/new_york` → `America/New_York`).
+ * `alsoCommit` adds writes that must exist exactly when the account does (the verification link
+ * and its mail job) to that same commit.
  */
 export async function signUp(
   store: Store,
   input: SignUpInput,
   now: number,
+  alsoCommit: (op: Atomic, user: User) => void = () => {},
 ): Promise<{ org: Organization; user: User }> {
   const organization = validOrganization(input.organization, "organization");
   const user = newUser(input.user.name, input.user.email, input.user.passwordHash, now);
@@ -161,6 +164,7 @@ export async function signUp(
     };
     const op = store.atomic();
     addUserCreation(op, user);
+    alsoCommit(op, user);
     return addOrgCreation(op, scope, org, user, now);
   }, emailTaken);
   return { org, user };

@@ -1,68 +1,62 @@
 /**
- * Sign-up, sign-in, sign-out and "who am I".
+ * Identity over JSON: sign-up, sign-in, sign-out, "who am I", email verification, password reset
+ * and change. Each handler parses, calls the use case in `lib/identity/use_cases.ts` and
+ * presents; the pages call the same use cases.
  *
  * @module
  */
 
 import { Hono } from "hono";
-import type { AppContext, AppEnv } from "../context.ts";
+import type { AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
-import { clearSessionCookie, requireUser, setSessionCookie } from "../middleware/auth.ts";
+import { clearSessionCookie, requireUser } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
-import { orgBody, signinBody, signupBody } from "./schemas.ts";
-import { organizationsOf, signUp, viewOrg } from "../../lib/orgs/orgs.ts";
+import { orgBody } from "./schemas.ts";
+import {
+  clientIp,
+  identityDeps,
+  sameOriginOnly,
+  signedInActor,
+  startSession,
+} from "../identity_context.ts";
+import { organizationsOf, viewOrg } from "../../lib/orgs/orgs.ts";
 import { createAnotherOrganization } from "../../lib/orgs/use_cases.ts";
-import { hashPassword } from "../../lib/identity/password.ts";
-import { signIn } from "../../lib/identity/signin.ts";
-import { createSession, revokeSession, SESSION_TTL_MS } from "../../lib/identity/sessions.ts";
-import { viewUser } from "../../lib/identity/users.ts";
+import { revokeSession } from "../../lib/identity/sessions.ts";
+import { getUser, isEmailVerified, viewUser } from "../../lib/identity/users.ts";
+import {
+  passwordChangeBody,
+  passwordResetBody,
+  passwordResetRequestBody,
+  signinBody,
+  signupBody,
+} from "../../lib/identity/schemas.ts";
+import {
+  changePassword,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  signInUseCase,
+  signUpUseCase,
+  verifyEmail,
+} from "../../lib/identity/use_cases.ts";
 
-/** The client's IP address (first X-Forwarded-For hop only behind a trusted proxy). */
-export function clientIp(c: AppContext): string {
-  if (c.get("deps").config.trustProxy) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (fwd) return fwd;
-  }
-  const info = c.env as { remoteAddr?: { hostname?: string } } | undefined;
-  return info?.remoteAddr?.hostname ?? "unknown";
-}
-
-/** Start a fresh session for `userId` (rotating away any session the request carried). */
-export async function startSession(c: AppContext, userId: string): Promise<void> {
-  const { store, now } = c.get("deps");
-  const old = c.get("sessionToken");
-  if (old) await revokeSession(store, old);
-  setSessionCookie(c, await createSession(store, userId, now()), SESSION_TTL_MS / 1000);
-}
+export { clientIp, startSession };
 
 /** Routes mounted at `/api/v1`. */
 export const identityApi = new Hono<AppEnv>()
-  .post("/signup", idempotent(), async (c) => {
+  .post("/signup", sameOriginOnly(), idempotent(), async (c) => {
     const body = await readJson(c, signupBody);
-    const deps = c.get("deps");
-    const passwordHash = await hashPassword(body.user.password, deps.passwordIterations);
-    const { org, user } = await signUp(deps.store, {
-      organization: body.organization,
-      user: { name: body.user.name, email: body.user.email, passwordHash },
-    }, deps.now());
+    const { org, user } = await signUpUseCase(identityDeps(c), body);
     await startSession(c, user.id);
     return c.json({ organization: viewOrg(org), user: viewUser(user) }, 201);
   })
-  .post("/session", async (c) => {
+  .post("/session", sameOriginOnly(), async (c) => {
     const body = await readJson(c, signinBody);
-    const deps = c.get("deps");
-    const user = await signIn(
-      deps.store,
-      body.email,
-      body.password,
-      clientIp(c),
-      deps.now(),
-      deps.throttle,
-    );
+    const user = await signInUseCase(identityDeps(c), body);
     await startSession(c, user.id);
     return c.json({
       user: viewUser(user),
-      organizations: await organizationsOf(deps.store, user.id),
+      organizations: await organizationsOf(c.get("deps").store, user.id),
     });
   })
   .delete("/session", async (c) => {
@@ -72,11 +66,37 @@ export const identityApi = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .get("/me", requireUser(), async (c) => {
-    const user = c.get("user")!;
+    const store = c.get("deps").store;
+    // Read fresh: the request's user may come from the short in-process cache.
+    const user = (await getUser(store, c.get("user")!.id)) ?? c.get("user")!;
     return c.json({
       user: viewUser(user),
-      organizations: await organizationsOf(c.get("deps").store, user.id),
+      organizations: await organizationsOf(store, user.id),
+      emailVerified: isEmailVerified(user),
     });
+  })
+  .post("/me/email-verification", requireUser(), async (c) => {
+    await resendVerification(identityDeps(c), signedInActor(c));
+    return c.json({ sent: true }, 202);
+  })
+  .post("/me/password", requireUser(), async (c) => {
+    const body = await readJson(c, passwordChangeBody);
+    await changePassword(identityDeps(c), signedInActor(c), body);
+    return c.body(null, 204);
+  })
+  .post("/email-verification/:token", async (c) => {
+    await verifyEmail(identityDeps(c), c.req.param("token"));
+    return c.json({ emailVerified: true });
+  })
+  .post("/password-reset", sameOriginOnly(), async (c) => {
+    const body = await readJson(c, passwordResetRequestBody);
+    await requestPasswordReset(identityDeps(c), body);
+    return c.json({ accepted: true }, 202);
+  })
+  .post("/password-reset/:token", sameOriginOnly(), async (c) => {
+    const body = await readJson(c, passwordResetBody);
+    await resetPassword(identityDeps(c), c.req.param("token"), body);
+    return c.body(null, 204);
   })
   .post("/orgs", requireUser(), idempotent(), async (c) => {
     const body = await readJson(c, orgBody);

@@ -18,19 +18,7 @@ export {
   reason,
   timeZone,
 } from "../../lib/validation.ts";
-import { email, name, paging, password, timeZone } from "../../lib/validation.ts";
-
-/** Sign-up body. */
-export const signupBody = z.strictObject({
-  organization: z.strictObject({ name, timeZone }),
-  user: z.strictObject({ name, email, password }),
-});
-
-/** Sign-in body. */
-export const signinBody = z.strictObject({
-  email: z.string().max(254),
-  password: z.string().max(200),
-});
+import { paging } from "../../lib/validation.ts";
 
 /** Body creating another organization (defined in `lib/orgs/schemas.ts`). */
 export { organizationInput as orgBody } from "../../lib/orgs/schemas.ts";

@@ -92,21 +92,6 @@ export const reasonField = required("a reason", 500);
 export const noteField = z.string().trim().max(1000, "Use at most 1000 characters")
   .optional().transform((s) => (s ? s : null));
 
-/** Sign-up form. */
-export const signupForm = z.object({
-  orgName: nameField("your organization's name"),
-  timeZone: timeZoneField,
-  name: nameField("your name"),
-  email: emailField,
-  password: passwordField,
-});
-
-/** Sign-in form. */
-export const signinForm = z.object({
-  email: z.string({ error: "Enter your email" }).trim().min(1, "Enter your email").max(254),
-  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(200),
-});
-
 /** New organization form. */
 export const orgForm = z.object({
   name: nameField("the organization's name"),

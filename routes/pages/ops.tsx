@@ -18,12 +18,17 @@ import { DomainError } from "../../lib/errors.ts";
 import { operatorOrgDetail, operatorOverview } from "../../lib/billing/ops.ts";
 import { OpsMailPage, OpsOrgPage, OpsPage } from "../../components/views/ops.tsx";
 import { KvMailbox } from "../../lib/mail/mail.ts";
+import { getUser, isOperator } from "../../lib/identity/users.ts";
 
-/** Let through only operators (`OPERATOR_EMAILS`); 404 for everyone else. */
+/**
+ * Let through only operators: a verified email listed in `OPERATOR_EMAILS` (the person is read
+ * fresh, not from the in-process cache); 404 for everyone else.
+ */
 export function operatorOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const email = c.get("user")?.email?.toLowerCase();
-    if (!email || !c.get("deps").config.operatorEmails.includes(email)) {
+    const signedIn = c.get("user");
+    const user = signedIn ? await getUser(c.get("deps").store, signedIn.id) : null;
+    if (!isOperator(user, c.get("deps").config.operatorEmails)) {
       throw new DomainError("not_found", "not_found", "No such page");
     }
     c.header("X-Robots-Tag", "noindex");

@@ -326,20 +326,38 @@ Deno.test("failed sign-ins are also limited per client IP", async () => {
   }, { throttle });
 });
 
-Deno.test("behind a trusted proxy the per-IP limit uses X-Forwarded-For", async () => {
+Deno.test("behind a trusted proxy the client is the address the proxy appended (rightmost)", async () => {
+  // Changed by issue 7: the leftmost X-Forwarded-For entry is whatever the client sent, so it
+  // was trivially spoofable; the proxy appends the real peer address at the right.
   const throttle = { windowMs: 10 * 60 * 1000, perAccount: 100, perIp: 2 };
   const config = loadConfig({ KV_PATH: ":memory:", TRUST_PROXY: "true" });
   await withApp(async (app) => {
     const admin = await signUpOrg(app);
+    const from = (ip: string, password: string, claimed = "10.9.9.9") =>
+      new Client(app).json("POST", "/api/v1/session", { email: admin.email, password }, {
+        "x-forwarded-for": `${claimed}, ${ip}`,
+      });
+    assert.equal((await from("198.51.100.1", "bad password 1", "1.1.1.1")).status, 401);
+    assert.equal((await from("198.51.100.1", "bad password 2", "2.2.2.2")).status, 401);
+    // A new leftmost entry on every try does not make the attacker a new client.
+    assertApiError(await from("198.51.100.1", PASSWORD, "3.3.3.3"), 429, "too_many_attempts");
+    assert.equal((await from("198.51.100.2", PASSWORD)).status, 200, "another client");
+    // Without TRUST_PROXY the header is ignored altogether (see the per-IP test).
+  }, { throttle, config });
+});
+
+Deno.test("without TRUST_PROXY, X-Forwarded-For does not change the client address", async () => {
+  const throttle = { windowMs: 10 * 60 * 1000, perAccount: 100, perIp: 2 };
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
     const from = (ip: string, password: string) =>
       new Client(app).json("POST", "/api/v1/session", { email: admin.email, password }, {
-        "x-forwarded-for": `${ip}, 10.0.0.1`,
+        "x-forwarded-for": ip,
       });
     assert.equal((await from("198.51.100.1", "bad password 1")).status, 401);
-    assert.equal((await from("198.51.100.1", "bad password 2")).status, 401);
-    assertApiError(await from("198.51.100.1", PASSWORD), 429, "too_many_attempts");
-    assert.equal((await from("198.51.100.2", PASSWORD)).status, 200, "another client");
-  }, { throttle, config });
+    assert.equal((await from("198.51.100.2", "bad password 2")).status, 401);
+    assertApiError(await from("198.51.100.3", PASSWORD), 429, "too_many_attempts");
+  }, { throttle });
 });
 
 Deno.test("unsafe cross-origin requests carrying the session cookie are refused", async () => {

@@ -27,6 +27,7 @@ import {
 import { getBillingRecord } from "../../lib/billing/entitlements.ts";
 import { addBillingUpdate } from "../../lib/billing/repository.ts";
 import type { BillingRecord } from "../../lib/billing/lifecycle.ts";
+import type { KvMailbox } from "../../lib/mail/mail.ts";
 import {
   cheapestPlanWith,
   type Feature,
@@ -856,6 +857,10 @@ Deno.test("ops: only operators see /ops; counts, trials ending, past due and MRR
       user: { name: "Olga Ops", email: OPERATOR.toUpperCase(), password: PASSWORD },
     });
     assert.equal(signup.status, 201);
+    // Only a verified address makes an operator (issue 7): follow the mailed link.
+    const mail = (await (app.deps.mailer as KvMailbox).list()).find((m) => m.to === OPERATOR)!;
+    const link = /\/verify-email\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
+    await (await new Client(app).request("GET", link)).body?.cancel();
     app.clock.advance(8 * 24 * 3600);
 
     // Everyone else: 404, signed in or not.
