@@ -4,6 +4,10 @@
  * member's entries) and the recorded events — and adds what is waiting: approved usage dated
  * after today, and pending requests.
  *
+ * Cost: a member hired long ago replays from a yearly checkpoint (`checkpoints.ts`), so the
+ * calendar work of a read covers at most `CHECKPOINT_YEARS_BACK` years plus the current one; a
+ * hire date before the date window (old data) counts from `REPLAY_WINDOW_START` (2000-01-01).
+ *
  * @module
  */
 
@@ -13,9 +17,18 @@ import type { PtoType, Settings } from "../settings/schema.ts";
 import { entriesOverlapping } from "../entries/repository.ts";
 import { paidSecondsByDay } from "../pay/worked.ts";
 import { DayCalendar } from "../time/calendar.ts";
-import { periodsBetween } from "../time/periods.ts";
+import { periodContaining, periodsBetween } from "../time/periods.ts";
 import { localDateOf } from "../time/week.ts";
-import { eligibleFrom, type LedgerLine, replayLedger } from "./ledger.ts";
+import { eligibleFrom, type LedgerCheckpoint, type LedgerLine, replay } from "./ledger.ts";
+import {
+  checkpointBasis,
+  checkpointDate,
+  entriesBefore,
+  type FreshCheckpoint,
+  readCheckpoints,
+  REPLAY_WINDOW_START,
+  usableCheckpoint,
+} from "./checkpoints.ts";
 import type { PtoRequest } from "./model.ts";
 import { memberEvents, memberRequests, type PtoEvent } from "./repository.ts";
 
@@ -48,6 +61,8 @@ export interface MemberBalances {
   balances: TypeBalance[];
   /** Every request of the member (used for overlap checks by callers). */
   requests: PtoRequest[];
+  /** Checkpoints this read computed (a balance read stores them with `saveCheckpoints`). */
+  checkpoints: FreshCheckpoint[];
 }
 
 /** The hire date the ledger counts from. */
@@ -99,39 +114,90 @@ export async function memberBalances(
   const asOf = localDateOf(now, tz);
   const hireDate = hireDateOf(membership, tz);
   const types = settings.pto.types.filter((t) => !typeIds || typeIds.includes(t.id));
-  const [events, requests] = await Promise.all([
-    memberEvents(scope, membership.userId),
-    memberRequests(scope, membership.userId),
-  ]);
+  const userId = membership.userId;
+  // Old data may hold a hire date before the window: the replay starts at the window then.
+  const clamped = cmp(hireDate, REPLAY_WINDOW_START) < 0;
+  const start = clamped ? REPLAY_WINDOW_START : hireDate;
+  const windowOpening: LedgerCheckpoint | null = clamped
+    ? { date: REPLAY_WINDOW_START, balance: 0, workedSeconds: 0, earnedSeconds: 0 }
+    : null;
+  const cpDate = checkpointDate(asOf);
+  const long = cmp(start, cpDate) < 0;
   const byHours = types.filter((t) => t.accrual.method === "per_hours_worked");
+  const [events, requests, stored, oldEntries] = await Promise.all([
+    memberEvents(scope, userId),
+    memberRequests(scope, userId),
+    long ? readCheckpoints(scope, userId, types.map((t) => t.id)) : null,
+    long && byHours.length ? entriesBefore(scope, userId, cpDate, tz) : null,
+  ]);
+  const plans = await Promise.all(types.map(async (type) => {
+    if (!long || type.accrual.method === "none") {
+      return { type, basis: null, opening: windowOpening };
+    }
+    const basis = await checkpointBasis({
+      settings,
+      hireDate,
+      date: cpDate,
+      typeId: type.id,
+      events,
+      entries: type.accrual.method === "per_hours_worked" ? oldEntries : null,
+    });
+    const opening = usableCheckpoint(stored?.get(type.id), cpDate, basis) ?? windowOpening;
+    return { type, basis, opening };
+  }));
+  const startOf = (opening: LedgerCheckpoint | null) => opening?.date ?? start;
   let worked = new Map<string, number>();
-  if (byHours.length) {
-    const from = byHours.map((t) => eligibleFrom(t, hireDate))
-      .reduce((a, b) => (Temporal.PlainDate.compare(a, b) <= 0 ? a : b));
-    worked = await workedSecondsByDate(scope, membership.userId, settings, from, asOf, now);
+  const hourPlans = plans.filter((p) => p.type.accrual.method === "per_hours_worked");
+  if (hourPlans.length) {
+    const from = hourPlans
+      .map((p) => {
+        const eligible = eligibleFrom(p.type, hireDate);
+        const first = periodContaining(startOf(p.opening), settings.payPeriod).start;
+        return cmp(eligible, first) > 0 ? eligible : first;
+      })
+      .reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
+    worked = await workedSecondsByDate(scope, userId, settings, from, asOf, now);
   }
-  const periods = periodsBetween(hireDate, asOf, settings.payPeriod);
+  const replayFrom = plans.map((p) => startOf(p.opening))
+    .reduce((a, b) => (cmp(a, b) <= 0 ? a : b), asOf);
+  const periods = periodsBetween(replayFrom, asOf, settings.payPeriod);
   const today = asOf.toString();
-  const balances = types.map((type): TypeBalance => {
+  const checkpoints: FreshCheckpoint[] = [];
+  const balances = types.map((type, i): TypeBalance => {
+    const plan = plans[i];
     const own = events.filter((e) => e.typeId === type.id);
-    const lines = replayLedger({
+    const fromCheckpoint = plan.opening !== null && plan.opening !== windowOpening;
+    const result = replay({
       type,
       hireDate,
       asOf,
       periods,
       workedSecondsByDate: worked,
       events: own.map(({ date, kind, seconds, note }) => ({ date, kind, seconds, note })),
+      opening: plan.opening,
+      checkpointAt: plan.basis !== null && !fromCheckpoint ? cpDate : null,
     });
+    if (result.checkpoint && plan.basis !== null) {
+      const { balance, workedSeconds, earnedSeconds } = result.checkpoint;
+      checkpoints.push({
+        typeId: type.id,
+        date: cpDate.toString(),
+        basis: plan.basis,
+        balance,
+        workedSeconds,
+        earnedSeconds,
+      });
+    }
     const upcoming = own.filter((e) => e.date > today);
     const scheduledSeconds = -upcoming.reduce((s, e) => s + e.seconds, 0);
-    const balanceSeconds = lines.at(-1)?.balance ?? 0;
+    const balanceSeconds = result.balance;
     const pendingSeconds = requests
       .filter((r) => r.typeId === type.id && r.status === "pending")
       .reduce((s, r) => s + r.totalSeconds, 0);
     return {
       type,
       tracked: type.accrual.method !== "none",
-      lines,
+      lines: result.lines,
       balanceSeconds,
       scheduledSeconds,
       availableSeconds: balanceSeconds - scheduledSeconds,
@@ -140,10 +206,13 @@ export async function memberBalances(
     };
   });
   return {
-    userId: membership.userId,
+    userId,
     hireDate: hireDate.toString(),
     asOf: today,
     balances,
     requests,
+    checkpoints,
   };
 }
+
+const cmp = (a: Temporal.PlainDate, b: Temporal.PlainDate) => Temporal.PlainDate.compare(a, b);
