@@ -17,7 +17,7 @@ import { type CalendarDay, teamCalendar } from "./calendar.ts";
 import type { PtoRequest } from "./model.ts";
 import { listRequests } from "./repository.ts";
 import { readBalances } from "./queries.ts";
-import { type Actor, ptoActor } from "./requests.ts";
+import { type Actor, mayAdjust, ptoActor } from "./requests.ts";
 import { monthInput } from "./schemas.ts";
 
 /** How far back the overview lists the member's own requests (by first day). */
@@ -104,7 +104,7 @@ export interface BalancesOverview {
   /** Active members, by name. */
   members: { id: string; name: string }[];
   /** The chosen member's balances and ledgers, when one is chosen. */
-  selected: { id: string; name: string; position: MemberBalances } | null;
+  selected: { id: string; name: string; position: MemberBalances; canAdjust: boolean } | null;
   /** Types that keep a balance (the ones an adjustment may name). */
   trackedTypes: PtoType[];
 }
@@ -117,7 +117,7 @@ export async function balancesOverview(
   ctx: RequestContext,
   input: { member?: string },
 ): Promise<BalancesOverview> {
-  ptoActor(ctx);
+  const actor = ptoActor(ctx);
   authorize(ctx, "admin", "manager");
   const memberships = await activeMemberships(ctx.scope);
   const users = await memberUsers(ctx.scope, memberships.map((m) => m.userId));
@@ -132,6 +132,7 @@ export async function balancesOverview(
       id: input.member,
       name: user?.name ?? "Former member",
       position: await readBalances(ctx, m.value),
+      canAdjust: mayAdjust(actor, input.member),
     };
   }
   return {

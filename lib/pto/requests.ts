@@ -43,6 +43,7 @@ import {
   cancelInput,
   MAX_REQUEST_SPAN_DAYS,
   rejectInput,
+  requestIdOf,
   requestInput,
   type RequestTimeOffInput,
 } from "./schemas.ts";
@@ -200,17 +201,24 @@ export async function requestTimeOff(
 }
 
 /**
- * The rule of deciding on a request: managers and admins only (403 `forbidden`), known requests
- * only (404), pending only (409 `request_not_pending`), and a manager
- * never on their own request (403 `own_request`; admins may).
+ * The request a decision is about: managers and admins only (403 `forbidden`), known requests
+ * only (404). Looked up before the rest of the input is validated, so another tenant's id is
+ * simply not found, whatever the body.
  */
-async function pendingForDecision(scope: OrgScope, actor: Actor, id: string) {
+async function decisionTarget(scope: OrgScope, actor: Actor, id: string) {
   if (!isManager(actor.role)) {
     throw new DomainError("forbidden", "forbidden", "Only managers decide on time off");
   }
   const found = await readRequest(scope, id);
   if (!found) throw notFound("time-off request");
-  const r = found.request;
+  return found;
+}
+
+/**
+ * The rule of deciding on a request: pending only (409 `request_not_pending`), and a manager
+ * never on their own request (403 `own_request`; admins may).
+ */
+function assertDecidable(actor: Actor, r: PtoRequest): void {
   if (r.status !== "pending") {
     throw new DomainError("conflict", "request_not_pending", `This request is ${r.status}`, {
       status: r.status,
@@ -223,7 +231,6 @@ async function pendingForDecision(scope: OrgScope, actor: Actor, id: string) {
       "Managers cannot decide on their own time off; ask an admin",
     );
   }
-  return found;
 }
 
 /**
@@ -238,11 +245,13 @@ export async function approveTimeOff(
   raw: z.input<typeof approveInput>,
 ): Promise<PtoRequest> {
   const actor = ptoActor(ctx);
-  const { requestId: id } = parseInput(approveInput, raw);
+  const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
   const settings = ctx.settings.settings;
   return await retrying(async () => {
-    const { request: r, versionstamp } = await pendingForDecision(scope, actor, id);
+    const { request: r, versionstamp } = await decisionTarget(scope, actor, id);
+    parseInput(approveInput, raw);
+    assertDecidable(actor, r);
     const type = requireType(settings, r.typeId);
     const m = await getMembership(scope, r.userId);
     if (!m) throw notFound("member");
@@ -306,10 +315,12 @@ export async function rejectTimeOff(
   raw: z.input<typeof rejectInput>,
 ): Promise<PtoRequest> {
   const actor = ptoActor(ctx);
-  const { requestId: id, reason } = parseInput(rejectInput, raw);
+  const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
   return await retrying(async () => {
-    const { request: r, versionstamp } = await pendingForDecision(scope, actor, id);
+    const { request: r, versionstamp } = await decisionTarget(scope, actor, id);
+    const { reason } = parseInput(rejectInput, raw);
+    assertDecidable(actor, r);
     const op = await memberOp(scope, r.userId, now);
     const after: PtoRequest = {
       ...r,
@@ -345,9 +356,7 @@ export async function cancelTimeOff(
   raw: z.input<typeof cancelInput>,
 ): Promise<PtoRequest> {
   const actor = ptoActor(ctx);
-  const input = parseInput(cancelInput, raw);
-  const id = input.requestId;
-  const reason = input.reason ?? null;
+  const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
   return await retrying(async () => {
     const found = await readRequest(scope, id);
@@ -355,6 +364,7 @@ export async function cancelTimeOff(
     const { request: r, versionstamp } = found;
     const manager = isManager(actor.role);
     if (!manager && r.userId !== actor.userId) throw notFound("time-off request");
+    const reason = parseInput(cancelInput, raw).reason ?? null;
     if (!isActive(r)) {
       throw new DomainError("conflict", "request_closed", `This request is already ${r.status}`, {
         status: r.status,
@@ -422,7 +432,7 @@ export async function adjustBalance(
     throw new DomainError("forbidden", "forbidden", "Only managers adjust time-off balances");
   }
   const input: AdjustmentInput = parseInput(adjustmentInput, raw);
-  if (input.userId === actor.userId && actor.role !== "admin") {
+  if (!mayAdjust(actor, input.userId)) {
     throw new DomainError(
       "forbidden",
       "forbidden",
@@ -488,4 +498,12 @@ export function mayCancel(actor: Actor, r: PtoRequest, today: string): boolean {
   if (!isActive(r)) return false;
   if (isManager(actor.role)) return true;
   return r.userId === actor.userId && (r.status === "pending" || r.startDate > today);
+}
+
+/**
+ * Whether `actor` may adjust the balances of member `userId` (the rule `adjustBalance` applies):
+ * managers and admins, a manager never their own (as for deciding on their own time off).
+ */
+export function mayAdjust(actor: Actor, userId: string): boolean {
+  return isManager(actor.role) && (userId !== actor.userId || actor.role === "admin");
 }

@@ -73,6 +73,12 @@ export const adjustmentInput = z.strictObject({
 /** Input of `adjustBalance`. */
 export type AdjustmentInput = z.infer<typeof adjustmentInput>;
 
+/**
+ * The request id of a decision's input, read first (the rest of the input is validated once the
+ * request is found, so another tenant's id is 404 whatever else was sent).
+ */
+export const requestIdOf = z.object({ requestId: z.string().max(64) });
+
 /** Names one request. */
 export const requestRef = z.strictObject({ requestId: z.string().max(64) });
 
@@ -88,12 +94,8 @@ export const cancelInput = z.strictObject({
   reason: reason.nullable().optional(),
 });
 
-/** The body of approve (the id is in the path). */
-export const approveBody = z.strictObject({});
-/** The body of reject. */
-export const rejectBody = rejectInput.omit({ requestId: true });
-/** The body of cancel. */
-export const cancelBody = cancelInput.omit({ requestId: true });
+/** A JSON body that is an object (its fields are the use case's to validate). */
+export const jsonObject = z.record(z.string(), z.unknown());
 
 const ordered = <T extends { from?: string; to?: string }>(q: T) =>
   !q.from || !q.to || !validDate(q.from) || !validDate(q.to) || q.from <= q.to;

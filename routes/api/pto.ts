@@ -30,13 +30,11 @@ import {
 } from "../../lib/pto/requests.ts";
 import {
   adjustmentInput,
-  approveBody,
   balancesInput,
   calendarInput,
-  cancelBody,
+  jsonObject,
   ledgerInput,
   listRequestsInput,
-  rejectBody,
   requestInput,
 } from "../../lib/pto/schemas.ts";
 
@@ -104,21 +102,29 @@ export const ptoApi = new Hono<AppEnv>()
     const requestId = c.req.param("requestId");
     return c.json(viewRequest(await getTimeOffRequest(requestContext(c), { requestId })));
   })
+  // Decisions: the use case finds the request before it validates the body (404 first).
   .post("/requests/:requestId/approve", async (c) => {
     const ctx = requestContext(c);
-    await readJson(c, approveBody);
-    return c.json(viewRequest(await approveTimeOff(ctx, { requestId: c.req.param("requestId") })));
+    const body = await readJson(c, jsonObject);
+    const after = await approveTimeOff(ctx, { ...body, requestId: c.req.param("requestId") });
+    return c.json(viewRequest(after));
   })
   .post("/requests/:requestId/reject", async (c) => {
     const ctx = requestContext(c);
-    const body = await readJson(c, rejectBody);
-    const after = await rejectTimeOff(ctx, { requestId: c.req.param("requestId"), ...body });
+    const body = await readJson(c, jsonObject);
+    const after = await rejectTimeOff(
+      ctx,
+      {
+        ...body,
+        requestId: c.req.param("requestId"),
+      } as Parameters<typeof rejectTimeOff>[1],
+    );
     return c.json(viewRequest(after));
   })
   .post("/requests/:requestId/cancel", async (c) => {
     const ctx = requestContext(c);
-    const body = await readJson(c, cancelBody);
-    const after = await cancelTimeOff(ctx, { requestId: c.req.param("requestId"), ...body });
+    const body = await readJson(c, jsonObject);
+    const after = await cancelTimeOff(ctx, { ...body, requestId: c.req.param("requestId") });
     return c.json(viewRequest(after));
   })
   .get("/calendar", async (c) => {

@@ -237,6 +237,7 @@ async function balancesPage(c: AppContext, failed?: PtoFormState, status?: Conte
         name: b.type.name,
         lines: b.lines.map((l) => ({ ...l, note: readableNote(l.note) })),
       })),
+      canAdjust: o.selected.canAdjust,
     }
     : null;
   return renderPage(

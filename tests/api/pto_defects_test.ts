@@ -91,7 +91,22 @@ Deno.test("defect 5: a manager cannot credit time off to themselves, through the
       reason: "bonus",
     });
     assert.equal(page.status, 403);
+    await page.body?.cancel();
     assertSameSnapshot(before, await snapshot(app.store), "a manager's own credit");
+    // The page offers the form for others' balances only.
+    const ownPage = await org.manager.request(
+      "GET",
+      `/o/${org.orgId}/pto/balances?member=${org.managerId}`,
+    );
+    const ownHtml = await ownPage.text();
+    assert.equal(ownPage.status, 200);
+    assert.doesNotMatch(ownHtml, /id="pto-adjust"/);
+    assert.match(ownHtml, /ask an admin/);
+    const otherHtml = await (await org.manager.request(
+      "GET",
+      `/o/${org.orgId}/pto/balances?member=${org.employeeId}`,
+    )).text();
+    assert.match(otherHtml, /id="pto-adjust"/);
     const balance = await org.manager.json("GET", `${org.base}/pto/balances`);
     const vacation = balance.body.data.find((b: { typeId: string }) => b.typeId === "vacation");
     assert.equal(vacation.balanceSeconds, 0);
