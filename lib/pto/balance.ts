@@ -15,6 +15,7 @@ import type { OrgScope } from "../kv/mod.ts";
 import type { Membership } from "../members/members.ts";
 import type { PtoType, Settings } from "../settings/schema.ts";
 import { entriesOverlapping } from "../entries/repository.ts";
+import type { TimeEntry } from "../entries/model.ts";
 import { paidSecondsByDay } from "../pay/worked.ts";
 import { DayCalendar } from "../time/calendar.ts";
 import { periodContaining, periodsBetween } from "../time/periods.ts";
@@ -23,11 +24,14 @@ import { eligibleFrom, type LedgerCheckpoint, type LedgerLine, replay } from "./
 import {
   checkpointBasis,
   checkpointDate,
-  entriesBefore,
+  entriesBoundary,
+  entriesDigest,
+  entriesRevision,
   type FreshCheckpoint,
   readCheckpoints,
   REPLAY_WINDOW_START,
-  usableCheckpoint,
+  stateOf,
+  type StoredCheckpoint,
 } from "./checkpoints.ts";
 import type { PtoRequest } from "./model.ts";
 import { memberEvents, memberRequests, type PtoEvent } from "./repository.ts";
@@ -70,6 +74,27 @@ export function hireDateOf(m: Membership, timeZone: string): Temporal.PlainDate 
   return m.hireDate ? Temporal.PlainDate.from(m.hireDate) : localDateOf(m.createdAt, timeZone);
 }
 
+/** Consecutive local days `[from, to]` (both inclusive) in the settings' time zone. */
+function daysOf(settings: Settings, from: Temporal.PlainDate, to: Temporal.PlainDate) {
+  const count = from.until(to, { largestUnit: "days" }).days + 1;
+  return new DayCalendar(from, count, settings.timeZone);
+}
+
+/** Paid worked seconds per local date of `calendar` from `entries` (dates without work absent). */
+function workedOn(
+  entries: TimeEntry[],
+  settings: Settings,
+  calendar: DayCalendar,
+  now: number,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const perDay = paidSecondsByDay(entries, settings, calendar, now);
+  perDay.forEach((s, i) => {
+    if (s > 0) out.set(calendar.dates[i].toString(), s);
+  });
+  return out;
+}
+
 /**
  * Paid worked seconds per local date of the member from `from` through `to` (inclusive), from
  * one range scan of their entries. Dates without work are absent.
@@ -82,16 +107,10 @@ export async function workedSecondsByDate(
   to: Temporal.PlainDate,
   now: number,
 ): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (Temporal.PlainDate.compare(from, to) > 0) return out;
-  const count = from.until(to, { largestUnit: "days" }).days + 1;
-  const calendar = new DayCalendar(from, count, settings.timeZone);
+  if (Temporal.PlainDate.compare(from, to) > 0) return new Map();
+  const calendar = daysOf(settings, from, to);
   const entries = await entriesOverlapping(scope, userId, calendar.start, calendar.end, now);
-  const perDay = paidSecondsByDay(entries, settings, calendar, now);
-  perDay.forEach((s, i) => {
-    if (s > 0) out.set(calendar.dates[i].toString(), s);
-  });
-  return out;
+  return workedOn(entries, settings, calendar, now);
 }
 
 /**
@@ -123,16 +142,37 @@ export async function memberBalances(
     : null;
   const cpDate = checkpointDate(asOf);
   const long = cmp(start, cpDate) < 0;
-  const byHours = types.filter((t) => t.accrual.method === "per_hours_worked");
-  const [events, requests, stored, oldEntries] = await Promise.all([
+  const perHours = (t: PtoType) => t.accrual.method === "per_hours_worked";
+  const hourTypes = types.filter(perHours);
+  // The entries' revision is read before any entry it vouches for (see checkpoints.ts).
+  const entriesRev = long && hourTypes.length ? await entriesRevision(scope, userId) : null;
+  const [events, requests, stored] = await Promise.all([
     memberEvents(scope, userId),
     memberRequests(scope, userId),
     long ? readCheckpoints(scope, userId, types.map((t) => t.id)) : null,
-    long && byHours.length ? entriesBefore(scope, userId, cpDate, tz) : null,
   ]);
+  // A full replay counts worked time from here (the first day any per-hours type counts).
+  const fullFrom = hourTypes.length
+    ? hourTypes.map((t) =>
+      later(eligibleFrom(t, hireDate), periodContaining(start, settings.payPeriod).start)
+    )
+      .reduce((a, b) => (cmp(a, b) <= 0 ? a : b))
+    : null;
+  const boundary = entriesBoundary(cpDate, tz);
+  const oldEntries = async () =>
+    (await entriesOverlapping(
+      scope,
+      userId,
+      daysOf(settings, fullFrom!, fullFrom!).start,
+      boundary,
+      now,
+    ))
+      .filter((e) => e.start < boundary);
+
+  // Each type: the checkpoint it may start from (same date and basis), if any.
   const plans = await Promise.all(types.map(async (type) => {
     if (!long || type.accrual.method === "none") {
-      return { type, basis: null, opening: windowOpening };
+      return { type, basis: null as string | null, candidate: null as StoredCheckpoint | null };
     }
     const basis = await checkpointBasis({
       settings,
@@ -140,33 +180,56 @@ export async function memberBalances(
       date: cpDate,
       typeId: type.id,
       events,
-      entries: type.accrual.method === "per_hours_worked" ? oldEntries : null,
     });
-    const opening = usableCheckpoint(stored?.get(type.id), cpDate, basis) ?? windowOpening;
-    return { type, basis, opening };
+    const s = stored?.get(type.id);
+    const candidate = s && s.date === cpDate.toString() && s.basis === basis ? s : null;
+    return { type, basis, candidate };
   }));
-  const startOf = (opening: LedgerCheckpoint | null) => opening?.date ?? start;
+  // Per-hours candidates whose entries may have changed since: fingerprint the old entries.
+  const unsure = plans.filter((p) => perHours(p.type) && p.candidate?.entriesRev !== entriesRev);
+  const checkedDigest = unsure.some((p) => p.candidate)
+    ? await entriesDigest(await oldEntries())
+    : null;
+  const checkpoints: FreshCheckpoint[] = [];
+  const openings = plans.map((p) => {
+    const c = p.candidate;
+    if (!c) return null;
+    if (!perHours(p.type) || c.entriesRev === entriesRev) return stateOf(c);
+    if (c.entriesDigest !== checkedDigest) return null;
+    // Entries changed, none before the checkpoint: remember the new revision.
+    checkpoints.push({ typeId: p.type.id, ...c, entriesRev });
+    return stateOf(c);
+  });
+
+  // Worked seconds: from the replay's first counted day; when a per-hours type replays in full,
+  // one scan from `fullFrom` also gives the entries its new checkpoint is fingerprinted with.
   let worked = new Map<string, number>();
-  const hourPlans = plans.filter((p) => p.type.accrual.method === "per_hours_worked");
-  if (hourPlans.length) {
-    const from = hourPlans
-      .map((p) => {
-        const eligible = eligibleFrom(p.type, hireDate);
-        const first = periodContaining(startOf(p.opening), settings.payPeriod).start;
-        return cmp(eligible, first) > 0 ? eligible : first;
-      })
+  let freshDigest: string | null = null;
+  const fullHours = plans.some((p, i) => perHours(p.type) && openings[i] === null);
+  if (fullHours) {
+    const calendar = daysOf(settings, fullFrom!, asOf);
+    const entries = await entriesOverlapping(scope, userId, calendar.start, calendar.end, now);
+    worked = workedOn(entries, settings, calendar, now);
+    if (long) freshDigest = await entriesDigest(entries.filter((e) => e.start < boundary));
+  } else if (hourTypes.length) {
+    const from = plans.filter((p) => perHours(p.type))
+      .map((p) =>
+        later(eligibleFrom(p.type, hireDate), periodContaining(cpDate, settings.payPeriod).start)
+      )
       .reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
     worked = await workedSecondsByDate(scope, userId, settings, from, asOf, now);
   }
-  const replayFrom = plans.map((p) => startOf(p.opening))
-    .reduce((a, b) => (cmp(a, b) <= 0 ? a : b), asOf);
+  const startOf = (i: number) => openings[i]?.date ?? windowOpening?.date ?? start;
+  const replayFrom = plans.map((_, i) => startOf(i)).reduce(
+    (a, b) => (cmp(a, b) <= 0 ? a : b),
+    asOf,
+  );
   const periods = periodsBetween(replayFrom, asOf, settings.payPeriod);
   const today = asOf.toString();
-  const checkpoints: FreshCheckpoint[] = [];
   const balances = types.map((type, i): TypeBalance => {
     const plan = plans[i];
     const own = events.filter((e) => e.typeId === type.id);
-    const fromCheckpoint = plan.opening !== null && plan.opening !== windowOpening;
+    const opening = openings[i];
     const result = replay({
       type,
       hireDate,
@@ -174,8 +237,8 @@ export async function memberBalances(
       periods,
       workedSecondsByDate: worked,
       events: own.map(({ date, kind, seconds, note }) => ({ date, kind, seconds, note })),
-      opening: plan.opening,
-      checkpointAt: plan.basis !== null && !fromCheckpoint ? cpDate : null,
+      opening: opening ?? windowOpening,
+      checkpointAt: plan.basis !== null && !opening ? cpDate : null,
     });
     if (result.checkpoint && plan.basis !== null) {
       const { balance, workedSeconds, earnedSeconds } = result.checkpoint;
@@ -183,6 +246,8 @@ export async function memberBalances(
         typeId: type.id,
         date: cpDate.toString(),
         basis: plan.basis,
+        entriesDigest: perHours(type) ? freshDigest : null,
+        entriesRev: perHours(type) ? entriesRev : null,
         balance,
         workedSeconds,
         earnedSeconds,
@@ -215,4 +280,5 @@ export async function memberBalances(
   };
 }
 
+const later = (a: Temporal.PlainDate, b: Temporal.PlainDate) => (cmp(a, b) >= 0 ? a : b);
 const cmp = (a: Temporal.PlainDate, b: Temporal.PlainDate) => Temporal.PlainDate.compare(a, b);

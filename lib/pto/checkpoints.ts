@@ -4,15 +4,24 @@
  *
  * A checkpoint is the ledger state of one member and type at the start of a 1 January (balance,
  * and the worked and earned totals per-hours accrual carries), stored at
- * `["pto_checkpoint", userId, typeId]` with the **basis** it was computed from: a SHA-256 of
- * every fact dated before that 1 January that the state depends on — the organization's settings
- * (policy, pay periods, time zone, break rules), the hire date, the member's recorded events of
- * the type dated before it, and (for per-hours accrual) every entry of the member that starts
- * before the day after it. A read recomputes the basis from the facts it reads anyway and uses
- * the checkpoint only when both match, so a stale checkpoint is never used: a corrected old
- * entry, a back-dated request, a settings change or a new hire date simply miss it, and the read
- * replays in full (from the hire date, at most from {@linkcode REPLAY_WINDOW_START}) and stores
- * a fresh one.
+ * `["pto_checkpoint", userId, typeId]` with what it was computed from:
+ *
+ * - `basis`: a SHA-256 of the facts before that date other than time entries — the
+ *   organization's settings (policy, pay periods, time zone, break rules), the hire date, and the
+ *   member's recorded events of the type dated before it. A read recomputes it from the facts it
+ *   reads anyway; a different basis means the checkpoint is not used.
+ * - for per-hours accrual, `entriesDigest`: a SHA-256 of the member's entries that start before
+ *   the day after the checkpoint (from the replay's first counted day), and `entriesRev`: the
+ *   versionstamp of the member's `user_rev` key, which every change to their entries rewrites,
+ *   read before those entries. While `user_rev` is unchanged no entry changed, and the read needs
+ *   no look at old entries; after a change (a punch today, a correction years ago) the read
+ *   fingerprints the old entries again, uses the checkpoint only when the digest matches, and
+ *   stores the new `entriesRev`.
+ *
+ * A checkpoint's state and its fingerprints always come from the same reads, so a stale
+ * checkpoint is never used: a corrected old entry, a back-dated request, a settings change or a
+ * new hire date simply miss it, and the read replays in full (from the hire date, at most from
+ * {@linkcode REPLAY_WINDOW_START}) and stores a fresh one.
  *
  * Checkpoints are a cache: only balance reads store them (a refused write never does), two reads
  * racing store equivalent values, and deleting them changes no answer.
@@ -22,7 +31,7 @@
 
 import type { OrgScope } from "../kv/mod.ts";
 import type { TimeEntry } from "../entries/model.ts";
-import { entriesBetween } from "../entries/repository.ts";
+import { userRevKey } from "../entries/repository.ts";
 import type { Settings } from "../settings/schema.ts";
 import { DATE_WINDOW } from "../validation.ts";
 import type { LedgerCheckpoint } from "./ledger.ts";
@@ -45,8 +54,12 @@ export const CHECKPOINT_YEARS_BACK = 2;
 export interface StoredCheckpoint {
   /** The 1 January it is the state at, `YYYY-MM-DD`. */
   date: string;
-  /** SHA-256 (hex) of the facts before `date` it was computed from. */
+  /** SHA-256 (hex) of the facts before `date` it was computed from, entries aside. */
   basis: string;
+  /** Per-hours accrual: SHA-256 (hex) of the member's entries before `date`, else null. */
+  entriesDigest: string | null;
+  /** Per-hours accrual: the member's `user_rev` versionstamp read before those entries. */
+  entriesRev: string | null;
   balance: number;
   workedSeconds: number;
   earnedSeconds: number;
@@ -98,19 +111,27 @@ export async function saveCheckpoints(
   await op.commit();
 }
 
-/** The state a stored checkpoint holds, when it is at `date` and its basis is `basis`. */
-export function usableCheckpoint(
-  stored: StoredCheckpoint | undefined,
-  date: Temporal.PlainDate,
-  basis: string,
-): LedgerCheckpoint | null {
-  if (!stored || stored.date !== date.toString() || stored.basis !== basis) return null;
+/** The ledger state a stored checkpoint holds. */
+export function stateOf(stored: StoredCheckpoint): LedgerCheckpoint {
   return {
-    date,
+    date: Temporal.PlainDate.from(stored.date),
     balance: stored.balance,
     workedSeconds: stored.workedSeconds,
     earnedSeconds: stored.earnedSeconds,
   };
+}
+
+/**
+ * The versionstamp of the member's `user_rev` key (null before their first entry): every change
+ * to their entries rewrites it. Read it before the entries it vouches for.
+ */
+export async function entriesRevision(scope: OrgScope, userId: string): Promise<string | null> {
+  return (await scope.getKey(userRevKey(scope, userId))).versionstamp;
+}
+
+/** SHA-256 (hex) of `entries` (in the order given). */
+export async function entriesDigest(entries: TimeEntry[]): Promise<string> {
+  return await sha256(JSON.stringify(entries));
 }
 
 async function sha256(text: string): Promise<string> {
@@ -119,18 +140,12 @@ async function sha256(text: string): Promise<string> {
 }
 
 /**
- * The entries a checkpoint at `date` depends on: every entry of the member starting before the
- * instant `date + 1 day` begins in `timeZone` (a day later than needed, so no day-boundary rule
- * can attribute an excluded entry to an earlier date). One range scan, no calendar work.
+ * The instant the entries of a checkpoint at `date` end: the start of the day after it in
+ * `timeZone` (a day later than needed, so no day-boundary rule can attribute an excluded entry to
+ * an earlier date).
  */
-export async function entriesBefore(
-  scope: OrgScope,
-  userId: string,
-  date: Temporal.PlainDate,
-  timeZone: string,
-): Promise<TimeEntry[]> {
-  const end = date.add({ days: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds;
-  return await entriesBetween(scope, userId, 0, end);
+export function entriesBoundary(date: Temporal.PlainDate, timeZone: string): number {
+  return date.add({ days: 1 }).toZonedDateTime({ timeZone }).startOfDay().epochMilliseconds;
 }
 
 /** What a checkpoint's basis is computed from. */
@@ -141,11 +156,12 @@ export interface BasisFacts {
   typeId: string;
   /** The member's recorded events (all types; those of the type before `date` count). */
   events: PtoEvent[];
-  /** Entries before the date (per-hours accrual), else null. */
-  entries: TimeEntry[] | null;
 }
 
-/** The basis of a checkpoint: SHA-256 of the facts before its date that its state depends on. */
+/**
+ * The basis of a checkpoint: SHA-256 of the facts before its date that its state depends on,
+ * time entries aside (see `entriesDigest`).
+ */
 export async function checkpointBasis(f: BasisFacts): Promise<string> {
   const date = f.date.toString();
   const events = f.events
@@ -153,13 +169,12 @@ export async function checkpointBasis(f: BasisFacts): Promise<string> {
     .map((e) => [e.id, e.date, e.kind, e.seconds])
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return await sha256(JSON.stringify({
-    v: 1,
+    v: 2,
     date,
     typeId: f.typeId,
     hireDate: f.hireDate.toString(),
     settings: f.settings,
     events,
-    entries: f.entries,
   }));
 }
 

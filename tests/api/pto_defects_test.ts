@@ -307,6 +307,23 @@ Deno.test("defect 3b: a checkpointed balance equals the full replay, and a stale
     assert.equal(full.data[0].kind, "carried_forward", "the ledger opens at the checkpoint");
     assert.equal(full.data[0].date, "2024-01-01");
 
+    // Work today changes the member's entries, none before the checkpoint: it stays in use, with
+    // the entries' new revision, and the answer is a full replay's.
+    type Stored = { basis: string; entriesRev: string; entriesDigest: string; balance: number };
+    const storedVacation = async () =>
+      (await scope.get<Stored>("pto_checkpoint", who, "vacation")).value!;
+    const beforePunch = await storedVacation();
+    await work(org, who, "2026-10-30");
+    const afterPunch = await balances(org, who);
+    const kept = await storedVacation();
+    assert.equal(kept.basis, beforePunch.basis);
+    assert.equal(kept.entriesDigest, beforePunch.entriesDigest);
+    assert.equal(kept.balance, beforePunch.balance);
+    assert.notEqual(kept.entriesRev, beforePunch.entriesRev, "the new revision is remembered");
+    assert.equal((await ledger(org, who, "vacation")).data[0].kind, "carried_forward");
+    assert.deepEqual(afterPunch, await fullReplay());
+    await balances(org, who); // checkpoints again
+
     // A corrected entry before the checkpoint: the balance follows, as a full replay says.
     const fix = await org.manager.json(
       "PATCH",
