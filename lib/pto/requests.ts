@@ -27,6 +27,7 @@ import { principalRef } from "../principal.ts";
 import { getMembership, isManager, type Role } from "../members/members.ts";
 import { localDateOf } from "../time/week.ts";
 import { memberBalances } from "./balance.ts";
+import { type FreshCheckpoint, saveCheckpoints } from "./checkpoints.ts";
 import {
   datesOverlap,
   isActive,
@@ -248,7 +249,9 @@ export async function approveTimeOff(
   const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
   const settings = ctx.settings.settings;
-  return await retrying(async () => {
+  // The checkpoints the balance check computed, stored once the approval committed.
+  let computed: { userId: string; checkpoints: FreshCheckpoint[] } | null = null;
+  const approved = await retrying(async () => {
     const { request: r, versionstamp } = await decisionTarget(scope, actor, id);
     parseInput(approveInput, raw);
     assertDecidable(actor, r);
@@ -257,6 +260,7 @@ export async function approveTimeOff(
     if (!m) throw notFound("member");
     const op = await memberOp(scope, r.userId, now);
     const position = await memberBalances(scope, settings, m.value, now, [type.id]);
+    computed = { userId: r.userId, checkpoints: position.checkpoints };
     const clash = position.requests.find((o) =>
       o.id !== r.id && o.status === "approved" && datesOverlap(o, r)
     );
@@ -307,6 +311,9 @@ export async function approveTimeOff(
     }, now);
     return (await op.commit()) ? after : null;
   });
+  const done = computed as { userId: string; checkpoints: FreshCheckpoint[] } | null;
+  if (done) await saveCheckpoints(scope, done.userId, done.checkpoints);
+  return approved;
 }
 
 /** Reject a pending request with a reason (managers and admins; managers not their own). */
