@@ -160,7 +160,7 @@ export async function memberBalances(
     : null;
   const boundary = entriesBoundary(cpDate, tz);
   const oldEntries = async () =>
-    (await entriesOverlapping(
+    cmp(fullFrom!, asOf) > 0 ? [] : (await entriesOverlapping(
       scope,
       userId,
       daysOf(settings, fullFrom!, fullFrom!).start,
@@ -207,9 +207,13 @@ export async function memberBalances(
   let freshDigest: string | null = null;
   const fullHours = plans.some((p, i) => perHours(p.type) && openings[i] === null);
   if (fullHours) {
-    const calendar = daysOf(settings, fullFrom!, asOf);
-    const entries = await entriesOverlapping(scope, userId, calendar.start, calendar.end, now);
-    worked = workedOn(entries, settings, calendar, now);
+    // Nothing counts yet while every waiting period runs past today.
+    let entries: TimeEntry[] = [];
+    if (cmp(fullFrom!, asOf) <= 0) {
+      const calendar = daysOf(settings, fullFrom!, asOf);
+      entries = await entriesOverlapping(scope, userId, calendar.start, calendar.end, now);
+      worked = workedOn(entries, settings, calendar, now);
+    }
     if (long) freshDigest = await entriesDigest(entries.filter((e) => e.start < boundary));
   } else if (hourTypes.length) {
     const from = plans.filter((p) => perHours(p.type))
