@@ -483,6 +483,7 @@ const KIND_LABEL: Record<string, string> = {
   usage: "Used",
   usage_reversal: "Use cancelled",
   adjustment: "Adjustment",
+  carried_forward: "Carried forward",
 };
 
 /** Props of {@linkcode PtoBalancesPage}. */
@@ -495,6 +496,8 @@ export interface PtoBalancesPageProps
     hireDate: string;
     balances: PtoBalanceItem[];
     ledgers: { typeId: string; name: string; lines: LedgerRow[] }[];
+    /** Whether the viewer may adjust these balances (managers not their own). */
+    canAdjust: boolean;
   } | null;
   /** Types that keep a balance (adjustable). */
   types: { id: string; name: string }[];
@@ -532,7 +535,12 @@ export function PtoBalancesPage(
             Hired <time datetime={selected.hireDate}>{selected.hireDate}</time>
           </p>
           <BalanceList balances={selected.balances} />
-          {types.length > 0 && (
+          {types.length > 0 && !selected.canAdjust && (
+            <p class="hint" data-testid="pto-own-balance">
+              Managers do not adjust their own balance; ask an admin.
+            </p>
+          )}
+          {types.length > 0 && selected.canAdjust && (
             <section class="card" aria-labelledby="pto-adjust">
               <h2 id="pto-adjust">Adjust a balance</h2>
               <ErrorSummary error={f?.error} />

@@ -13,13 +13,19 @@
 import { DomainError } from "../errors.ts";
 import type { OrgScope } from "../kv/mod.ts";
 import { memberUsers } from "../identity/users.ts";
-import { isManager } from "../members/members.ts";
+import { isManager, type Role } from "../members/members.ts";
 import type { Settings } from "../settings/schema.ts";
-import type { Actor } from "./requests.ts";
+import { MAX_CALENDAR_DAYS } from "./schemas.ts";
+
+/** Who looks at the calendar: their own time off shows in full. */
+export interface CalendarViewer {
+  /** The viewing member, or null for principals that are not a member. */
+  userId: string | null;
+  role: Role;
+}
 import { ptoDayRows } from "./usage.ts";
 
-/** The longest calendar range: `to` at most this many days after `from`. */
-export const MAX_CALENDAR_DAYS = 92;
+export { MAX_CALENDAR_DAYS };
 
 /** One person away on one date. */
 export interface CalendarItem {
@@ -48,7 +54,7 @@ export interface CalendarDay {
 export async function teamCalendar(
   scope: OrgScope,
   settings: Settings,
-  viewer: Actor,
+  viewer: CalendarViewer,
   from: Temporal.PlainDate,
   to: Temporal.PlainDate,
 ): Promise<CalendarDay[]> {

@@ -1,5 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { replayLedger } from "./ledger.ts";
+import { replay, replayLedger } from "./ledger.ts";
 import { periodsBetween } from "../time/periods.ts";
 import type { PtoType } from "../settings/schema.ts";
 
@@ -109,4 +109,63 @@ Deno.test("annual grant on a date, capped, and fixed amount per pay period", () 
   });
   // The period 2026-01-05..18 started before hire: the first full period is 01-19..02-01.
   deepEqual(pp.map((l) => l.date), ["2026-02-01", "2026-02-15", "2026-03-01"]);
+});
+
+Deno.test("a replay from a checkpoint gives the full replay's balance and lines, for every policy", () => {
+  const policies: PtoType[] = [
+    { ...vacation, maxBalanceSeconds: 30 * H, carryoverCapSeconds: 12 * H, waitingPeriodDays: 45 },
+    { ...vacation, accrual: { method: "per_hours_worked", earnSeconds: 7, perWorkedSeconds: 97 } },
+    {
+      ...vacation,
+      accrual: { method: "per_pay_period", earnSeconds: 5 * H },
+      carryoverCapSeconds: 20 * H,
+    },
+    {
+      ...vacation,
+      accrual: { method: "annual_grant", earnSeconds: 24 * H, grantOn: "01-01" },
+      maxBalanceSeconds: 40 * H,
+      carryoverCapSeconds: 8 * H,
+    },
+    { ...vacation, accrual: { method: "annual_grant", earnSeconds: 16 * H, grantOn: "02-29" } },
+  ];
+  const hireDate = d("2019-03-14");
+  const asOf = d("2026-11-02");
+  // Uneven work (3 to 9 h on some weekdays) and events on and around 1 January.
+  const worked = new Map<string, number>();
+  let seed = 7;
+  for (let x = hireDate; Temporal.PlainDate.compare(x, asOf) <= 0; x = x.add({ days: 1 })) {
+    seed = (seed * 48271) % 2147483647;
+    if (x.dayOfWeek <= 5 && seed % 5 !== 0) worked.set(x.toString(), (3 + (seed % 7)) * H);
+  }
+  const events = [
+    { date: "2021-01-01", kind: "adjustment" as const, seconds: 5 * H, note: "on the day" },
+    { date: "2022-12-31", kind: "usage" as const, seconds: -8 * H, note: "the day before" },
+    { date: "2024-01-01", kind: "usage" as const, seconds: -4 * H, note: "on the day" },
+    { date: "2025-07-01", kind: "adjustment" as const, seconds: -2 * H, note: "later" },
+  ];
+  for (const type of policies) {
+    for (const year of [2020, 2022, 2024, 2026]) {
+      const at = d(`${year}-01-01`);
+      const input = {
+        type,
+        hireDate,
+        asOf,
+        periods: periodsBetween(hireDate, asOf, biweekly),
+        workedSecondsByDate: worked,
+        events,
+      };
+      const full = replay({ ...input, checkpointAt: at });
+      const resumed = replay({
+        ...input,
+        periods: periodsBetween(at, asOf, biweekly),
+        opening: full.checkpoint,
+      });
+      const what = `${type.accrual.method} from ${at}`;
+      equal(resumed.balance, full.balance, what);
+      const later = full.lines.filter((l) => l.date >= at.toString());
+      const opening = resumed.lines[0]?.kind === "carried_forward" ? 1 : 0;
+      deepEqual(resumed.lines.slice(opening), later, what);
+      if (opening) equal(resumed.lines[0].balance, full.checkpoint!.balance, what);
+    }
+  }
 });

@@ -7,15 +7,12 @@
 
 import { DomainError } from "../errors.ts";
 import type { PtoType, Settings } from "../settings/schema.ts";
+import { PTO_STATUSES } from "./statuses.ts";
+
+export { PTO_STATUSES };
 
 /** Where a request is in its life. */
-export type PtoStatus = "pending" | "approved" | "rejected" | "cancelled";
-
-/** The statuses a request can have, for validation. */
-export const PTO_STATUSES = ["pending", "approved", "rejected", "cancelled"] as const;
-
-/** The longest request: its last date at most this many days after its first. */
-export const MAX_REQUEST_SPAN_DAYS = 365;
+export type PtoStatus = (typeof PTO_STATUSES)[number];
 
 /** A time-off request as stored. Dates are the organization's local dates, `YYYY-MM-DD`. */
 export interface PtoRequest {
@@ -162,21 +159,15 @@ function invalidField(path: string, message: string): DomainError {
 }
 
 /**
- * Check `input` against the settings and count it: the type must exist (400
- * `unknown_pto_type`), the dates be in order and at most {@linkcode MAX_REQUEST_SPAN_DAYS} apart
- * (400 `validation_failed`), a partial day at most the type's full day (400
- * `validation_failed` on `secondsPerDay`), and at least one date must count (400 `no_pto_days`).
+ * Check `input` (already valid by `requestInput`: dates in order, in the window, and at most
+ * `MAX_REQUEST_SPAN_DAYS` apart) against the settings and count it: the type must exist (400
+ * `unknown_pto_type`), a partial day at most the type's full day (400 `validation_failed` on
+ * `secondsPerDay`), and at least one date must count (400 `no_pto_days`).
  */
 export function planRequest(settings: Settings, input: RequestInput): RequestPlan {
   const type = requireType(settings, input.typeId);
   const start = Temporal.PlainDate.from(input.startDate);
   const end = Temporal.PlainDate.from(input.endDate);
-  if (Temporal.PlainDate.compare(start, end) > 0) {
-    throw invalidField("endDate", "the last day must not be before the first");
-  }
-  if (start.until(end, { largestUnit: "days" }).days > MAX_REQUEST_SPAN_DAYS) {
-    throw invalidField("endDate", `a request spans at most ${MAX_REQUEST_SPAN_DAYS + 1} days`);
-  }
   const secondsPerDay = input.secondsPerDay ?? null;
   if (secondsPerDay !== null && secondsPerDay > type.hoursPerDaySeconds) {
     throw invalidField(

@@ -1,11 +1,20 @@
 /**
- * Time-off requests and balance adjustments: file, approve, reject, cancel, adjust. Each write
- * is one atomic commit with its audit record, its index rows (`pto_day`, `pto_pending`) and, for
- * approvals, cancellations of approved requests and adjustments, its recorded ledger event.
+ * The time-off write use cases: request, approve, reject, cancel, adjust. Each takes the request
+ * context and a typed input (`schemas.ts`), checks the plan's `pto` feature, validates, decides
+ * who may act, and makes one atomic commit with its audit record (naming `ctx.principal`), its
+ * index rows (`pto_day`, `pto_pending`) and, for approvals, cancellations of approved requests and
+ * adjustments, its recorded ledger event.
  *
  * Every write checks and rewrites the member's `pto_rev` key, so the checks it made (no
  * overlapping request, enough balance) still hold when it commits; a lost race reads again and
  * decides again.
+ *
+ * | use case | who |
+ * | --- | --- |
+ * | {@linkcode requestTimeOff} | members for themselves; managers and admins for anyone |
+ * | {@linkcode approveTimeOff} / {@linkcode rejectTimeOff} | managers (not their own) and admins |
+ * | {@linkcode cancelTimeOff} | the member (pending, or approved and not started); managers and admins |
+ * | {@linkcode adjustBalance} | managers (not their own balance) and admins |
  *
  * @module
  */
@@ -13,27 +22,53 @@
 import { DomainError, notFound } from "../errors.ts";
 import { type Atomic, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
+import { type RequestContext, requirePlanFeature } from "../context.ts";
+import { principalRef } from "../principal.ts";
 import { getMembership, isManager, type Role } from "../members/members.ts";
-import { getSettings } from "../settings/repository.ts";
 import { localDateOf } from "../time/week.ts";
 import { memberBalances } from "./balance.ts";
+import { type FreshCheckpoint, saveCheckpoints } from "./checkpoints.ts";
 import {
   datesOverlap,
   isActive,
-  MAX_REQUEST_SPAN_DAYS,
   planRequest,
   type PtoRequest,
-  type RequestInput,
   requireType,
   viewRequest,
 } from "./model.ts";
 import { memberRequests, type PtoEvent, ptoKeys, readRequest } from "./repository.ts";
+import {
+  type AdjustmentInput,
+  adjustmentInput,
+  approveInput,
+  cancelInput,
+  MAX_REQUEST_SPAN_DAYS,
+  rejectInput,
+  requestIdOf,
+  requestInput,
+  type RequestTimeOffInput,
+} from "./schemas.ts";
+import { parseInput } from "./input.ts";
 import type { PtoDayRow } from "./usage.ts";
+import type { z } from "zod";
 
-/** Who acts. */
+/** Who acts, as the PTO rules see it. */
 export interface Actor {
-  userId: string;
+  /** The acting member, or null for principals that are not a member (keys, jobs). */
+  userId: string | null;
   role: Role;
+  /** What stored records name as the actor (`createdBy`, `decidedBy`, `actorId`). */
+  actorId: string;
+}
+
+/** The actor of `ctx`, after checking the plan's `pto` feature. */
+export function ptoActor(ctx: RequestContext): Actor {
+  requirePlanFeature(ctx, "pto");
+  return {
+    userId: ctx.member?.membership.userId ?? null,
+    role: ctx.role,
+    actorId: principalRef(ctx.principal).id,
+  };
 }
 
 const ATTEMPTS = 6;
@@ -90,23 +125,34 @@ async function memberOp(scope: OrgScope, userId: string, now: number): Promise<A
 }
 
 /**
- * File a request for `userId` (the actor or, for managers, anyone). It starts pending. Refuses
- * 404 for unknown members, 400 for unknown types or uncountable dates (see `planRequest`), and
- * 409 `pto_overlap` when the dates overlap a pending or approved request of the member.
+ * Request time off for the acting member, or (managers and admins) for `input.userId`. It starts
+ * pending. Refuses 403 `forbidden` when an employee names someone else, 404 for unknown members,
+ * 400 for invalid input, unknown types or uncountable dates (see `planRequest`), and 409
+ * `pto_overlap` when the dates overlap a pending or approved request of the member.
+ *
+ * @example
+ * ```ts
+ * const r = await requestTimeOff(ctx, { typeId: "vacation", startDate: "2026-11-05", endDate: "2026-11-06" });
+ * ```
  */
-export async function createRequest(
-  scope: OrgScope,
-  actor: Actor,
-  userId: string,
-  input: RequestInput,
-  now: number,
+export async function requestTimeOff(
+  ctx: RequestContext,
+  raw: z.input<typeof requestInput>,
 ): Promise<PtoRequest> {
+  const actor = ptoActor(ctx);
+  const { userId: named, ...input }: RequestTimeOffInput = parseInput(requestInput, raw);
+  const userId = named ?? actor.userId;
+  if (userId === null) {
+    throw new DomainError("invalid", "validation_failed", "Some fields are missing or invalid", [
+      { path: "userId", message: "name the member" },
+    ]);
+  }
   if (userId !== actor.userId && !isManager(actor.role)) {
     throw new DomainError("forbidden", "forbidden", "Only managers file time off for others");
   }
+  const { scope, now } = ctx;
   if (!(await getMembership(scope, userId))) throw notFound("member");
-  const { settings } = await getSettings(scope);
-  const plan = planRequest(settings, input);
+  const plan = planRequest(ctx.settings.settings, input);
   const id = newId(now);
   return await retrying(async () => {
     const op = await memberOp(scope, userId, now);
@@ -129,7 +175,7 @@ export async function createRequest(
       paid: plan.type.paid,
       note: input.note ?? null,
       status: "pending",
-      createdBy: actor.userId,
+      createdBy: actor.actorId,
       createdAt: now,
       decidedBy: null,
       decidedAt: null,
@@ -145,7 +191,7 @@ export async function createRequest(
       .set(ptoKeys.pending(scope, request), { userId });
     setDays(op, scope, request, "pending");
     addAudit(op, scope, {
-      actorId: actor.userId,
+      principal: ctx.principal,
       action: "pto.request",
       entity: { kind: "pto_request", id },
       before: null,
@@ -155,16 +201,25 @@ export async function createRequest(
   });
 }
 
-async function pendingForDecision(scope: OrgScope, actor: Actor, id: string) {
+/**
+ * The request a decision is about: managers and admins only (403 `forbidden`), known requests
+ * only (404). Looked up before the rest of the input is validated, so another tenant's id is
+ * simply not found, whatever the body.
+ */
+async function decisionTarget(scope: OrgScope, actor: Actor, id: string) {
+  if (!isManager(actor.role)) {
+    throw new DomainError("forbidden", "forbidden", "Only managers decide on time off");
+  }
   const found = await readRequest(scope, id);
   if (!found) throw notFound("time-off request");
-  const r = found.request;
-  if (!isManager(actor.role)) {
-    if (r.userId === actor.userId) {
-      throw new DomainError("forbidden", "forbidden", "Only managers decide on time off");
-    }
-    throw notFound("time-off request");
-  }
+  return found;
+}
+
+/**
+ * The rule of deciding on a request: pending only (409 `request_not_pending`), and a manager
+ * never on their own request (403 `own_request`; admins may).
+ */
+function assertDecidable(actor: Actor, r: PtoRequest): void {
   if (r.status !== "pending") {
     throw new DomainError("conflict", "request_not_pending", `This request is ${r.status}`, {
       status: r.status,
@@ -177,7 +232,6 @@ async function pendingForDecision(scope: OrgScope, actor: Actor, id: string) {
       "Managers cannot decide on their own time off; ask an admin",
     );
   }
-  return found;
 }
 
 /**
@@ -187,20 +241,26 @@ async function pendingForDecision(scope: OrgScope, actor: Actor, id: string) {
  * without accrual need no balance. Records the usage (negative, dated at the first day) and
  * marks the request's days approved, so they count as PTO in reports.
  */
-export async function approveRequest(
-  scope: OrgScope,
-  actor: Actor,
-  id: string,
-  now: number,
+export async function approveTimeOff(
+  ctx: RequestContext,
+  raw: z.input<typeof approveInput>,
 ): Promise<PtoRequest> {
-  return await retrying(async () => {
-    const { request: r, versionstamp } = await pendingForDecision(scope, actor, id);
-    const { settings } = await getSettings(scope);
+  const actor = ptoActor(ctx);
+  const { requestId: id } = parseInput(requestIdOf, raw);
+  const { scope, now } = ctx;
+  const settings = ctx.settings.settings;
+  // The checkpoints the balance check computed, stored once the approval committed.
+  let computed: { userId: string; checkpoints: FreshCheckpoint[] } | null = null;
+  const approved = await retrying(async () => {
+    const { request: r, versionstamp } = await decisionTarget(scope, actor, id);
+    parseInput(approveInput, raw);
+    assertDecidable(actor, r);
     const type = requireType(settings, r.typeId);
     const m = await getMembership(scope, r.userId);
     if (!m) throw notFound("member");
     const op = await memberOp(scope, r.userId, now);
     const position = await memberBalances(scope, settings, m.value, now, [type.id]);
+    computed = { userId: r.userId, checkpoints: position.checkpoints };
     const clash = position.requests.find((o) =>
       o.id !== r.id && o.status === "approved" && datesOverlap(o, r)
     );
@@ -222,7 +282,7 @@ export async function approveRequest(
       ...r,
       status: "approved",
       paid: type.paid,
-      decidedBy: actor.userId,
+      decidedBy: actor.actorId,
       decidedAt: now,
     };
     const event: PtoEvent = {
@@ -234,7 +294,7 @@ export async function approveRequest(
       seconds: -r.totalSeconds,
       note: `${r.startDate}–${r.endDate} (request ${r.id})`,
       requestId: r.id,
-      actorId: actor.userId,
+      actorId: actor.actorId,
       at: now,
     };
     op.check(ptoKeys.request(scope, id), versionstamp)
@@ -243,7 +303,7 @@ export async function approveRequest(
       .set(ptoKeys.event(scope, r.userId, event.id), event);
     setDays(op, scope, after, "approved");
     addAudit(op, scope, {
-      actorId: actor.userId,
+      principal: ctx.principal,
       action: "pto.approve",
       entity: { kind: "pto_request", id },
       before: viewRequest(r),
@@ -251,23 +311,28 @@ export async function approveRequest(
     }, now);
     return (await op.commit()) ? after : null;
   });
+  const done = computed as { userId: string; checkpoints: FreshCheckpoint[] } | null;
+  if (done) await saveCheckpoints(scope, done.userId, done.checkpoints);
+  return approved;
 }
 
 /** Reject a pending request with a reason (managers and admins; managers not their own). */
-export async function rejectRequest(
-  scope: OrgScope,
-  actor: Actor,
-  id: string,
-  reason: string,
-  now: number,
+export async function rejectTimeOff(
+  ctx: RequestContext,
+  raw: z.input<typeof rejectInput>,
 ): Promise<PtoRequest> {
+  const actor = ptoActor(ctx);
+  const { requestId: id } = parseInput(requestIdOf, raw);
+  const { scope, now } = ctx;
   return await retrying(async () => {
-    const { request: r, versionstamp } = await pendingForDecision(scope, actor, id);
+    const { request: r, versionstamp } = await decisionTarget(scope, actor, id);
+    const { reason } = parseInput(rejectInput, raw);
+    assertDecidable(actor, r);
     const op = await memberOp(scope, r.userId, now);
     const after: PtoRequest = {
       ...r,
       status: "rejected",
-      decidedBy: actor.userId,
+      decidedBy: actor.actorId,
       decidedAt: now,
       decisionReason: reason,
     };
@@ -276,7 +341,7 @@ export async function rejectRequest(
       .delete(ptoKeys.pending(scope, r));
     deleteDays(op, scope, r);
     addAudit(op, scope, {
-      actorId: actor.userId,
+      principal: ctx.principal,
       action: "pto.reject",
       entity: { kind: "pto_request", id },
       reason,
@@ -289,31 +354,31 @@ export async function rejectRequest(
 
 /**
  * Cancel a request. Its member may cancel it while it is pending, or approved and not yet
- * started (first day after today); managers and admins may cancel any pending or approved
- * request. Cancelling an approved request records a `usage_reversal` (dated like the usage, so
- * the two cancel out in the ledger) and removes its days from PTO.
+ * started (first day after today; else 403 `cancel_not_allowed`); managers and admins may cancel
+ * any pending or approved request. Cancelling an approved request records a `usage_reversal`
+ * (dated like the usage, so the two cancel out in the ledger) and removes its days from PTO.
  */
-export async function cancelRequest(
-  scope: OrgScope,
-  actor: Actor,
-  id: string,
-  reason: string | null,
-  now: number,
+export async function cancelTimeOff(
+  ctx: RequestContext,
+  raw: z.input<typeof cancelInput>,
 ): Promise<PtoRequest> {
+  const actor = ptoActor(ctx);
+  const { requestId: id } = parseInput(requestIdOf, raw);
+  const { scope, now } = ctx;
   return await retrying(async () => {
     const found = await readRequest(scope, id);
     if (!found) throw notFound("time-off request");
     const { request: r, versionstamp } = found;
     const manager = isManager(actor.role);
     if (!manager && r.userId !== actor.userId) throw notFound("time-off request");
+    const reason = parseInput(cancelInput, raw).reason ?? null;
     if (!isActive(r)) {
       throw new DomainError("conflict", "request_closed", `This request is already ${r.status}`, {
         status: r.status,
       });
     }
     if (!manager && r.status === "approved") {
-      const { settings } = await getSettings(scope);
-      const today = localDateOf(now, settings.timeZone).toString();
+      const today = localDateOf(now, ctx.settings.settings.timeZone).toString();
       if (r.startDate <= today) {
         throw new DomainError(
           "forbidden",
@@ -326,7 +391,7 @@ export async function cancelRequest(
     const after: PtoRequest = {
       ...r,
       status: "cancelled",
-      cancelledBy: actor.userId,
+      cancelledBy: actor.actorId,
       cancelledAt: now,
       cancelReason: reason,
     };
@@ -343,13 +408,13 @@ export async function cancelRequest(
         seconds: r.totalSeconds,
         note: `cancelled ${r.startDate}–${r.endDate} (request ${r.id})`,
         requestId: r.id,
-        actorId: actor.userId,
+        actorId: actor.actorId,
         at: now,
       };
       op.set(ptoKeys.event(scope, r.userId, event.id), event);
     }
     addAudit(op, scope, {
-      actorId: actor.userId,
+      principal: ctx.principal,
       action: "pto.cancel",
       entity: { kind: "pto_request", id },
       reason,
@@ -360,27 +425,30 @@ export async function cancelRequest(
   });
 }
 
-/** A manual balance correction. */
-export interface AdjustmentInput {
-  userId: string;
-  typeId: string;
-  /** Signed: positive adds to the balance. */
-  seconds: number;
-  reason: string;
-}
-
 /**
- * Record a manual adjustment of a member's balance, dated today (managers and admins — the
- * route checks the role). Only types that accrue have a balance (422 `untracked_pto_type`).
+ * Record a manual adjustment of a member's balance, dated today. Managers and admins only (403
+ * `forbidden`), and — as for deciding on time off — a manager never on their own balance (403
+ * `forbidden`; admins may). Only types that accrue have a balance (422 `untracked_pto_type`).
  */
-export async function addAdjustment(
-  scope: OrgScope,
-  actor: Actor,
-  input: AdjustmentInput,
-  now: number,
+export async function adjustBalance(
+  ctx: RequestContext,
+  raw: z.input<typeof adjustmentInput>,
 ): Promise<PtoEvent> {
+  const actor = ptoActor(ctx);
+  if (!isManager(actor.role)) {
+    throw new DomainError("forbidden", "forbidden", "Only managers adjust time-off balances");
+  }
+  const input: AdjustmentInput = parseInput(adjustmentInput, raw);
+  if (!mayAdjust(actor, input.userId)) {
+    throw new DomainError(
+      "forbidden",
+      "forbidden",
+      "Managers cannot adjust their own time-off balance; ask an admin",
+    );
+  }
+  const { scope, now } = ctx;
   if (!(await getMembership(scope, input.userId))) throw notFound("member");
-  const { settings } = await getSettings(scope);
+  const settings = ctx.settings.settings;
   const type = requireType(settings, input.typeId);
   if (type.accrual.method === "none") {
     throw new DomainError(
@@ -402,13 +470,13 @@ export async function addAdjustment(
       seconds: input.seconds,
       note: input.reason,
       requestId: null,
-      actorId: actor.userId,
+      actorId: actor.actorId,
       at: now,
     };
     op.check(ptoKeys.event(scope, input.userId, event.id), null)
       .set(ptoKeys.event(scope, input.userId, event.id), event);
     addAudit(op, scope, {
-      actorId: actor.userId,
+      principal: ctx.principal,
       action: "pto.adjust",
       entity: { kind: "pto_adjustment", id: event.id },
       reason: input.reason,
@@ -417,4 +485,32 @@ export async function addAdjustment(
     }, now);
     return (await op.commit()) ? event : null;
   });
+}
+
+/**
+ * Whether `actor` may decide on `r` now: a pending request, decided by a manager not on their
+ * own time off, or by an admin (the rule `approveTimeOff` and `rejectTimeOff` apply).
+ */
+export function mayDecide(actor: Actor, r: PtoRequest): boolean {
+  return r.status === "pending" && isManager(actor.role) &&
+    (r.userId !== actor.userId || actor.role === "admin");
+}
+
+/**
+ * Whether `actor` may cancel `r` on local date `today` (the rule `cancelTimeOff` applies):
+ * managers and admins any pending or approved request, a member their own while it is pending or
+ * has not started.
+ */
+export function mayCancel(actor: Actor, r: PtoRequest, today: string): boolean {
+  if (!isActive(r)) return false;
+  if (isManager(actor.role)) return true;
+  return r.userId === actor.userId && (r.status === "pending" || r.startDate > today);
+}
+
+/**
+ * Whether `actor` may adjust the balances of member `userId` (the rule `adjustBalance` applies):
+ * managers and admins, a manager never their own (as for deciding on their own time off).
+ */
+export function mayAdjust(actor: Actor, userId: string): boolean {
+  return isManager(actor.role) && (userId !== actor.userId || actor.role === "admin");
 }

@@ -14,27 +14,23 @@
  */
 
 import { Hono } from "hono";
-import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext, AppEnv } from "../context.ts";
-import { validate } from "../middleware/body.ts";
-import { DomainError, notFound } from "../../lib/errors.ts";
-import { memberUsers } from "../../lib/identity/users.ts";
-import { activeMemberships, getMembership, isManager } from "../../lib/members/members.ts";
+import { requestContext } from "../request_context.ts";
+import { DomainError } from "../../lib/errors.ts";
 import type { Settings } from "../../lib/settings/schema.ts";
-import { localDateOf, parseLocalDate } from "../../lib/time/week.ts";
-import { memberBalances, type TypeBalance } from "../../lib/pto/balance.ts";
-import { teamCalendar } from "../../lib/pto/calendar.ts";
+import type { TypeBalance } from "../../lib/pto/balance.ts";
 import type { PtoRequest } from "../../lib/pto/model.ts";
-import { listRequests } from "../../lib/pto/repository.ts";
-import { requireFeature } from "../middleware/plan.ts";
+import { balancesOverview, timeOffOverview } from "../../lib/pto/overview.ts";
 import {
   type Actor,
-  addAdjustment,
-  approveRequest,
-  cancelRequest,
-  createRequest,
-  rejectRequest,
+  adjustBalance,
+  approveTimeOff,
+  cancelTimeOff,
+  mayCancel,
+  mayDecide,
+  rejectTimeOff,
+  requestTimeOff,
 } from "../../lib/pto/requests.ts";
 import {
   type CalendarMonth,
@@ -46,8 +42,7 @@ import {
   type PtoRequestItem,
 } from "../../components/views/pto.tsx";
 import { flashMessage } from "../../components/flash.ts";
-import { formFailure, noteField, readForm, reasonField } from "./forms.ts";
-import { withRole } from "./guards.ts";
+import { fieldError, formFailure, readForm } from "./forms.ts";
 import { chrome, renderPage } from "./render.tsx";
 
 /** Flash codes of these pages (kept here so the shared flash list stays untouched). */
@@ -66,59 +61,40 @@ function pageChrome(c: AppContext) {
   return { ...chrome(c, "pto"), flash: own ?? flashMessage(ok) };
 }
 
-function actorOf(c: AppContext): Actor {
-  const { membership } = c.get("org");
-  return { userId: membership.userId, role: membership.role };
+/** A typed text, or undefined when empty (a form sends every field, filled or not). */
+const given = (s: string | undefined): string | undefined => (s?.trim() ? s : undefined);
+
+/**
+ * Hours as typed (`4`, `2.5`, `-1.25`) → whole seconds; empty → undefined. Text that is not a
+ * number of hours is refused here (the form's own syntax); every bound is the use case's.
+ */
+function hoursToSeconds(field: string, text: string | undefined): number | undefined {
+  const s = given(text)?.trim();
+  if (s === undefined) return undefined;
+  if (!/^-?\d+([.,]\d{1,2})?$/.test(s)) throw fieldError(field, "Enter hours like 8 or 2.5");
+  return Math.round(Number(s.replace(",", ".")) * 3600);
 }
 
-const dateField = (what: string) =>
-  z.string({ error: `Enter ${what}` }).refine((s) => {
-    const d = parseLocalDate(s);
-    return d !== null && d.year >= 2000 && d.year <= 2099;
-  }, `Enter ${what} as a date (YYYY-MM-DD)`);
+const fail = (err: Error): never => {
+  throw err;
+};
 
-/** Hours as typed (`4`, `2.5`, `-1.25`) → whole seconds; empty → undefined. */
-const hoursField = (min: number, max: number, what: string) =>
-  z.string().trim().optional().transform((s, ctx) => {
-    if (!s) return undefined;
-    const n = Number(s.replace(",", "."));
-    if (!Number.isFinite(n) || !/^-?\d+([.,]\d{1,2})?$/.test(s) || n < min || n > max) {
-      ctx.addIssue({ code: "custom", message: what });
-      return z.NEVER;
+/** A missing required date, said as the form says it. */
+function requiredDate(field: string, what: string, text: string | undefined): string {
+  const s = given(text);
+  if (s === undefined) throw fieldError(field, `Enter ${what}`);
+  return s.trim();
+}
+
+/** Rename the use case's field names in an error to the form's (`secondsPerDay` → `hours`). */
+function asFormFields(err: unknown, names: Record<string, string>): never {
+  if (err instanceof DomainError && Array.isArray(err.details)) {
+    for (const d of err.details as { path?: string }[]) {
+      if (d.path && d.path in names) d.path = names[d.path];
     }
-    return Math.round(n * 3600);
-  });
-
-const requestForm = z.object({
-  typeId: z.string({ error: "Choose a type" }).min(1, "Choose a type").max(32),
-  startDate: dateField("the first day"),
-  endDate: z.string().optional().transform((s) => (s ? s : undefined))
-    .pipe(dateField("the last day").optional()),
-  hours: hoursField(0.25, 24, "Enter hours between 0.25 and 24, or leave empty for full days"),
-  includeWeekends: z.string().optional().transform((v) => v === "on"),
-  note: noteField,
-});
-
-const decisionForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("approve"), requestId: z.string().max(64) }),
-  z.object({ intent: z.literal("reject"), requestId: z.string().max(64), reason: reasonField }),
-  z.object({
-    intent: z.literal("cancel"),
-    requestId: z.string().max(64),
-    reason: z.string().trim().max(500).optional().transform((s) => (s ? s : null)),
-  }),
-], { error: "Unknown form; reload the page" });
-
-const adjustForm = z.object({
-  userId: z.string().max(64),
-  typeId: z.string({ error: "Choose a type" }).min(1, "Choose a type").max(32),
-  hours: hoursField(-10_000, 10_000, "Enter hours like 8 or -4 (not 0)").pipe(
-    z.number({ error: "Enter the hours to add or remove" }).refine((s) => s !== 0, {
-      message: "Enter hours like 8 or -4 (not 0)",
-    }),
-  ),
-  reason: reasonField,
-});
+  }
+  throw err;
+}
 
 function balanceItem(b: TypeBalance): PtoBalanceItem {
   return {
@@ -135,13 +111,11 @@ function balanceItem(b: TypeBalance): PtoBalanceItem {
 
 function requestItem(
   r: PtoRequest,
-  settings: Settings,
+  settings: Pick<Settings, "pto">,
   names: Map<string, string>,
   viewer: Actor,
   today: string,
 ): PtoRequestItem {
-  const manager = isManager(viewer.role);
-  const active = r.status === "pending" || r.status === "approved";
   return {
     id: r.id,
     name: names.get(r.userId) ?? "Unknown",
@@ -154,60 +128,27 @@ function requestItem(
     status: r.status,
     note: r.note,
     decisionReason: r.decisionReason ?? r.cancelReason,
-    canCancel: active && (manager || r.status === "pending" || r.startDate > today),
+    canCancel: mayCancel(viewer, r, today),
   };
 }
 
-/** The month of `?month=YYYY-MM`, or the current one. */
-function monthParam(c: AppContext, today: Temporal.PlainDate): Temporal.PlainYearMonth {
-  const text = c.req.query("month");
-  if (!text) return today.toPlainYearMonth();
-  const m = /^(\d{4})-(\d{2})$/.exec(text);
-  const year = m ? Number(m[1]) : 0;
-  const month = m ? Number(m[2]) : 0;
-  if (!m || year < 2000 || year > 2099 || month < 1 || month > 12) {
-    throw new DomainError("invalid", "invalid_month", "Give the month as YYYY-MM (2000–2099).");
-  }
-  return Temporal.PlainYearMonth.from({ year, month });
-}
-
 async function ptoPage(c: AppContext, failed?: PtoFormState, status?: ContentfulStatusCode) {
-  const { scope, membership, org } = c.get("org");
-  const now = c.get("deps").now();
-  const { settings } = c.get("org").settings;
-  const viewer = actorOf(c);
-  const manager = isManager(viewer.role);
-  const today = localDateOf(now, settings.timeZone);
-  const month = monthParam(c, today);
-  const first = month.toPlainDate({ day: 1 });
-  const last = month.toPlainDate({ day: month.daysInMonth });
-  const [position, mine, pending, days] = await Promise.all([
-    memberBalances(scope, settings, membership, now),
-    listRequests(scope, {
-      userId: viewer.userId,
-      from: today.subtract({ days: 90 }).toString(),
-      limit: 100,
-    }),
-    manager ? listRequests(scope, { status: "pending", limit: 100 }) : null,
-    teamCalendar(scope, settings, viewer, first, last),
-  ]);
-  const names = new Map(
-    (await memberUsers(scope, [...new Set(pending?.data.map((r) => r.userId) ?? [])]))
-      .map((u) => [u.id, u.name]),
-  );
-  names.set(viewer.userId, c.get("user")!.name);
-  const todayText = today.toString();
+  const o = await timeOffOverview(requestContext(c), { month: c.req.query("month") });
+  const { org } = c.get("org");
+  const viewer = o.actor;
+  const settings = { pto: { types: o.types } };
   const path = `/o/${org.id}/pto`;
+  const first = o.month.toPlainDate({ day: 1 });
   const calendar: CalendarMonth = {
-    month: month.toString(),
+    month: o.month.toString(),
     label: new Date(`${first}T12:00:00Z`).toLocaleDateString("en-US", {
       month: "long",
       year: "numeric",
       timeZone: "UTC",
     }),
-    prevHref: `${path}?month=${month.subtract({ months: 1 })}`,
-    nextHref: `${path}?month=${month.add({ months: 1 })}`,
-    days: days.filter((d) => d.items.length > 0).map((d) => ({
+    prevHref: `${path}?month=${o.month.subtract({ months: 1 })}`,
+    nextHref: `${path}?month=${o.month.add({ months: 1 })}`,
+    days: o.calendar.filter((d) => d.items.length > 0).map((d) => ({
       date: d.date,
       entries: d.items.map((i) => ({
         name: i.name,
@@ -222,19 +163,19 @@ async function ptoPage(c: AppContext, failed?: PtoFormState, status?: Contentful
     c,
     <PtoPage
       {...pageChrome(c)}
-      manager={manager}
-      balances={position.balances.map(balanceItem)}
-      types={settings.pto.types.map((t) => ({
+      manager={o.pending !== null}
+      balances={o.position.balances.map(balanceItem)}
+      types={o.types.map((t) => ({
         id: t.id,
         name: t.name,
         paid: t.paid,
         hoursPerDaySeconds: t.hoursPerDaySeconds,
       }))}
-      mine={mine.data.map((r) => requestItem(r, settings, names, viewer, todayText))}
-      pending={pending?.data.map((r) => ({
-        ...requestItem(r, settings, names, viewer, todayText),
+      mine={o.mine.map((r) => requestItem(r, settings, o.names, viewer, o.today))}
+      pending={o.pending?.map((r) => ({
+        ...requestItem(r, settings, o.names, viewer, o.today),
         canCancel: false,
-        canDecide: r.userId !== viewer.userId || viewer.role === "admin",
+        canDecide: mayDecide(viewer, r),
       })) ?? null}
       calendar={calendar}
       failed={failed}
@@ -245,65 +186,50 @@ async function ptoPage(c: AppContext, failed?: PtoFormState, status?: Contentful
 
 /** Apply one posted form of the time-off page; returns the flash code. */
 async function applyPtoForm(c: AppContext, values: Record<string, string>): Promise<PtoFlash> {
-  const { scope } = c.get("org");
-  const now = c.get("deps").now();
-  const actor = actorOf(c);
-  if (values.intent === "request") {
-    const f = validate(requestForm, values);
-    try {
-      await createRequest(scope, actor, actor.userId, {
-        typeId: f.typeId,
-        startDate: f.startDate,
-        endDate: f.endDate ?? f.startDate,
-        secondsPerDay: f.hours ?? null,
-        includeWeekends: f.includeWeekends,
-        note: f.note,
-      }, now);
-    } catch (err) {
-      // The domain names the API's field; the form calls it "hours".
-      if (err instanceof DomainError && Array.isArray(err.details)) {
-        for (const d of err.details as { path?: string }[]) {
-          if (d.path === "secondsPerDay") d.path = "hours";
-        }
+  const ctx = requestContext(c);
+  switch (values.intent) {
+    case "request": {
+      const startDate = requiredDate("startDate", "the first day", values.startDate);
+      try {
+        await requestTimeOff(ctx, {
+          typeId: given(values.typeId) ?? fail(fieldError("typeId", "Choose a type")),
+          startDate,
+          endDate: given(values.endDate)?.trim() ?? startDate,
+          secondsPerDay: hoursToSeconds("hours", values.hours) ?? null,
+          includeWeekends: values.includeWeekends === "on",
+          note: given(values.note) ?? null,
+        });
+      } catch (err) {
+        asFormFields(err, { secondsPerDay: "hours" });
       }
-      throw err;
+      return "pto_requested";
     }
-    return "pto_requested";
+    case "cancel":
+      await cancelTimeOff(ctx, {
+        requestId: values.requestId ?? "",
+        reason: given(values.reason) ?? null,
+      });
+      return "pto_cancelled";
+    case "approve":
+      await approveTimeOff(ctx, { requestId: values.requestId ?? "" });
+      return "pto_approved";
+    case "reject":
+      await rejectTimeOff(ctx, { requestId: values.requestId ?? "", reason: values.reason ?? "" });
+      return "pto_rejected";
+    default:
+      throw new DomainError("invalid", "validation_failed", "Unknown form; reload the page", [
+        { path: "intent", message: "Unknown form; reload the page" },
+      ]);
   }
-  const f = validate(decisionForm, values);
-  if (f.intent === "cancel") {
-    await cancelRequest(scope, actor, f.requestId, f.reason, now);
-    return "pto_cancelled";
-  }
-  if (!isManager(actor.role)) {
-    throw new DomainError("forbidden", "forbidden", "Only managers decide on time off");
-  }
-  if (f.intent === "approve") {
-    await approveRequest(scope, actor, f.requestId, now);
-    return "pto_approved";
-  }
-  await rejectRequest(scope, actor, f.requestId, f.reason, now);
-  return "pto_rejected";
 }
 
 async function balancesPage(c: AppContext, failed?: PtoFormState, status?: ContentfulStatusCode) {
-  const { scope } = c.get("org");
-  const now = c.get("deps").now();
-  const { settings } = c.get("org").settings;
-  const memberships = await activeMemberships(scope);
-  const users = await memberUsers(scope, memberships.map((m) => m.userId));
-  const members = users.map((u) => ({ id: u.id, name: u.name }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const wanted = c.req.query("member");
-  let selected = null;
-  if (wanted) {
-    const m = await getMembership(scope, wanted);
-    const user = m ? users.find((u) => u.id === wanted) ?? null : null;
-    if (!m) throw notFound("member");
-    const position = await memberBalances(scope, settings, m.value, now);
-    selected = {
-      id: wanted,
-      name: user?.name ?? "Former member",
+  const o = await balancesOverview(requestContext(c), { member: c.req.query("member") });
+  const position = o.selected?.position;
+  const selected = o.selected && position
+    ? {
+      id: o.selected.id,
+      name: o.selected.name,
       hireDate: position.hireDate,
       balances: position.balances.map(balanceItem),
       ledgers: position.balances.filter((b) => b.tracked).map((b) => ({
@@ -311,16 +237,16 @@ async function balancesPage(c: AppContext, failed?: PtoFormState, status?: Conte
         name: b.type.name,
         lines: b.lines.map((l) => ({ ...l, note: readableNote(l.note) })),
       })),
-    };
-  }
+      canAdjust: o.selected.canAdjust,
+    }
+    : null;
   return renderPage(
     c,
     <PtoBalancesPage
       {...pageChrome(c)}
-      members={members}
+      members={o.members}
       selected={selected}
-      types={settings.pto.types.filter((t) => t.accrual.method !== "none")
-        .map((t) => ({ id: t.id, name: t.name }))}
+      types={o.trackedTypes.map((t) => ({ id: t.id, name: t.name }))}
       failed={failed}
     />,
     status,
@@ -346,8 +272,6 @@ function failureState(err: unknown, values: Record<string, string>) {
 
 /** The time-off pages (mounted under `/o/:orgId`). */
 export const ptoPages = new Hono<AppEnv>()
-  .use("/pto", requireFeature("pto"))
-  .use("/pto/*", requireFeature("pto"))
   .get("/pto", (c) => ptoPage(c))
   .post("/pto", async (c) => {
     const values = await readForm(c);
@@ -361,20 +285,25 @@ export const ptoPages = new Hono<AppEnv>()
       return ptoPage(c, state, status);
     }
   })
-  .use("/pto/balances", withRole("admin", "manager"))
   .get("/pto/balances", (c) => balancesPage(c))
   .post("/pto/balances", async (c) => {
     const values = await readForm(c);
     try {
-      const f = validate(adjustForm, values);
-      await addAdjustment(c.get("org").scope, actorOf(c), {
-        userId: f.userId,
-        typeId: f.typeId,
-        seconds: f.hours,
-        reason: f.reason,
-      }, c.get("deps").now());
+      const ctx = requestContext(c);
+      const userId = values.userId ?? "";
+      try {
+        await adjustBalance(ctx, {
+          userId,
+          typeId: values.typeId ?? "",
+          seconds: hoursToSeconds("hours", values.hours) ??
+            fail(fieldError("hours", "Enter the hours to add or remove")),
+          reason: values.reason ?? "",
+        });
+      } catch (err) {
+        asFormFields(err, { seconds: "hours" });
+      }
       return c.redirect(
-        `/o/${c.get("org").org.id}/pto/balances?member=${f.userId}&ok=pto_adjusted`,
+        `/o/${c.get("org").org.id}/pto/balances?member=${userId}&ok=pto_adjusted`,
         303,
       );
     } catch (err) {

@@ -144,7 +144,8 @@ Deno.test("pages: the time-off forms work without JavaScript and show errors by 
     assert.equal(res.status, 400);
     let text = await res.text();
     assert.match(text, /id="pto-start"[^>]*aria-invalid="true"/);
-    assert.match(text, /Enter the first day as a date/);
+    // The message is the use case's (one definition of a date for the API and the form).
+    assert.match(text, /use a real date as YYYY-MM-DD/);
     res = await post(employee.client, path, {
       intent: "request",
       typeId: "vacation",
