@@ -32,6 +32,7 @@
  * @module
  */
 
+import { userPrincipal } from "../lib/principal.ts";
 import { parseArgs } from "node:util";
 import { Store } from "../lib/kv/mod.ts";
 import { signUp } from "../lib/orgs/orgs.ts";
@@ -93,7 +94,7 @@ try {
   const scope = (await store.scopeForMember(user.id, org.id))!;
   await updateSettings(
     scope,
-    user.id,
+    userPrincipal(user.id),
     {
       pto: { types: TYPES },
       payPeriod: { type: "biweekly", anchorDate: "2026-01-05" },
