@@ -11,7 +11,7 @@ import type { AppEnv } from "../context.ts";
 import { readJson } from "../middleware/body.ts";
 import { clearSessionCookie, requireUser } from "../middleware/auth.ts";
 import { idempotent } from "../middleware/idempotency.ts";
-import { orgBody } from "./schemas.ts";
+import { organizationInput as orgBody } from "../../lib/orgs/schemas.ts";
 import {
   clientIp,
   identityDeps,

@@ -11,7 +11,7 @@ import type { AppContext, AppEnv, OrgContext } from "../context.ts";
 import { DomainError } from "../../lib/errors.ts";
 import { readSession } from "../../lib/identity/sessions.ts";
 import { cachedUser } from "../../lib/identity/users.ts";
-import type { Membership, Role } from "../../lib/members/members.ts";
+import type { Membership } from "../../lib/members/members.ts";
 import type { Organization } from "../../lib/orgs/orgs.ts";
 import { SETTINGS_PARTS, settingsFrom } from "../../lib/settings/repository.ts";
 import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
@@ -145,15 +145,5 @@ export async function resolveOrg(
     settings: settingsFrom(org, settings.value),
     billing: billingFrom(billing, org),
     ownTimeline,
-  };
-}
-
-/** Refuse (403 `forbidden`) members whose role is not in `roles`. Use after `requireOrg`. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!roles.includes(c.get("org").membership.role)) {
-      throw new DomainError("forbidden", "forbidden", "Your role does not allow this");
-    }
-    await next();
   };
 }

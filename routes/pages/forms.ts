@@ -5,12 +5,10 @@
  * @module
  */
 
-import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "../context.ts";
 import { statusOf } from "../middleware/errors.ts";
 import { DomainError } from "../../lib/errors.ts";
-import { isTimeZone } from "../../lib/orgs/orgs.ts";
 import type { FormError } from "../../components/forms.tsx";
 
 /** The posted form fields as strings (files and repeated names are dropped). */
@@ -65,38 +63,6 @@ export function formFailure(err: unknown, values: Record<string, string>): FormF
   if (!(err instanceof DomainError)) throw err;
   return { values, error: formErrorOf(err), status: statusOf(err) };
 }
-
-const required = (what: string, max: number) =>
-  z.string({ error: `Enter ${what}` }).trim().min(1, `Enter ${what}`)
-    .max(max, `Use at most ${max} characters`);
-
-/** A name (person or organization). */
-export const nameField = (what = "a name") => required(what, 100);
-
-/** An email address. */
-export const emailField = z.string({ error: "Enter an email address" }).trim()
-  .pipe(z.email("Enter an email address like name@example.com").max(254));
-
-/** A new password. */
-export const passwordField = z.string({ error: "Enter a password" })
-  .min(10, "Use at least 10 characters").max(200, "Use at most 200 characters");
-
-/** An IANA time zone. */
-export const timeZoneField = z.string({ error: "Choose a time zone" })
-  .refine(isTimeZone, "Choose a time zone from the list");
-
-/** Why a correction is made. */
-export const reasonField = required("a reason", 500);
-
-/** An optional note (empty means none). */
-export const noteField = z.string().trim().max(1000, "Use at most 1000 characters")
-  .optional().transform((s) => (s ? s : null));
-
-/** New organization form. */
-export const orgForm = z.object({
-  name: nameField("the organization's name"),
-  timeZone: timeZoneField,
-});
 
 /**
  * A safe place to go after signing in: a local absolute path (not `//host` or `/\host`), or
