@@ -21,7 +21,7 @@ import { localDateOf } from "../time/week.ts";
 import { type MemberBalances, memberBalances } from "./balance.ts";
 import { type CalendarDay, teamCalendar } from "./calendar.ts";
 import { saveCheckpoints } from "./checkpoints.ts";
-import { parseInput } from "./input.ts";
+import { parseInput } from "../validation.ts";
 import { type PtoRequest, requireType } from "./model.ts";
 import { listRequests, readRequest } from "./repository.ts";
 import { type Actor, ptoActor } from "./requests.ts";

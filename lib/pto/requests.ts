@@ -48,7 +48,7 @@ import {
   requestInput,
   type RequestTimeOffInput,
 } from "./schemas.ts";
-import { parseInput } from "./input.ts";
+import { parseInput } from "../validation.ts";
 import type { PtoDayRow } from "./usage.ts";
 import type { z } from "zod";
 

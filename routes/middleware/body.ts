@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { DomainError } from "../../lib/errors.ts";
+import { parseInput } from "../../lib/validation.ts";
 import { errorResponse } from "./errors.ts";
 
 /** Largest JSON body accepted by the API. */
@@ -45,10 +46,6 @@ export function bodyLimits(): MiddlewareHandler {
   return (c, next) => (larger.get(c.req.path) ?? standard)(c, next);
 }
 
-function issues(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-}
-
 /**
  * Parse the request body as JSON and validate it with `schema`. An empty body is read as `{}`,
  * so a missing body reports the missing fields (`validation_failed`) whatever its content type.
@@ -79,16 +76,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 
 /** Validate `data` with `schema`; throws `validation_failed` with the issues. */
 export function validate<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    throw new DomainError(
-      "invalid",
-      "validation_failed",
-      "Some fields are missing or invalid",
-      issues(parsed.error),
-    );
-  }
-  return parsed.data;
+  return parseInput(schema, data);
 }
 
 /** Validate the query string with `schema`. */
