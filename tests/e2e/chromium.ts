@@ -76,6 +76,8 @@ export interface PageOptions {
   permissions?: string[];
   /** The position the browser reports; change it later with `page.context().setGeolocation`. */
   geolocation?: Geolocation;
+  /** Let a test inject scripts the page's CSP would refuse (axe-core); never for app behaviour. */
+  bypassCSP?: boolean;
 }
 
 /** What {@linkcode openPage} opened and {@linkcode closeBrowsers} closes. */
