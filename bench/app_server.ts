@@ -25,7 +25,12 @@ import { listenAndAnnounce } from "./serve.ts";
 
 if (import.meta.main) {
   const stats = Deno.env.get("BENCH_KV_STATS") === "1" ? instrumentKv() : null;
-  const config = loadConfig({ KV_PATH: Deno.args[0], HOSTNAME: "127.0.0.1", PORT: "0" });
+  const config = loadConfig({
+    KV_PATH: Deno.args[0],
+    HOSTNAME: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: Deno.env.get("LOG_LEVEL"),
+  });
   const store = await Store.open(config.kvPath);
   await runMigrations(store, MIGRATIONS);
   const app = createApp({

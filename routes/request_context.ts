@@ -10,6 +10,7 @@ import type { AppContext } from "./context.ts";
 import type { RequestContext } from "../lib/context.ts";
 import { DomainError } from "../lib/errors.ts";
 import { entitlements } from "./middleware/plan.ts";
+import type { Entitlements } from "../lib/billing/entitlements.ts";
 import { storeAccess } from "../lib/members/access.ts";
 
 const CONTEXTS = new WeakMap<Request, RequestContext>();
@@ -29,6 +30,10 @@ export function requestContext(c: AppContext): RequestContext {
   const principal = c.get("principal");
   if (!principal) throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
   const deps = c.get("deps");
+  // Entitlements and the public origin cost a little to compute and many use cases never read
+  // them (a listing), so they are computed on first read.
+  let ent: Entitlements | undefined;
+  let origin: string | undefined;
   const ctx: RequestContext = {
     scope: org.scope,
     org: org.org,
@@ -43,13 +48,17 @@ export function requestContext(c: AppContext): RequestContext {
     role: org.membership.role,
     settings: org.settings,
     billing: org.billing,
-    entitlements: entitlements(c),
+    get entitlements() {
+      return ent ??= entitlements(c);
+    },
     now: deps.now(),
     jobs: c.get("outbox").port(),
     services: {
       passwordIterations: deps.passwordIterations,
       billingEnabled: !!deps.billing,
-      publicUrl: publicOrigin(c),
+      get publicUrl() {
+        return origin ??= publicOrigin(c);
+      },
       access: storeAccess(deps.store),
     },
   };
