@@ -27,6 +27,7 @@ import { type CountLimit, type LimitCheck, limitCheck } from "./billing/limits.t
 import type { Feature } from "./billing/plans.ts";
 import type { TimelineKeys } from "./entries/repository.ts";
 import type { JobPort } from "./jobs/outbox.ts";
+import type { Scope } from "./apikeys/scopes.ts";
 import type { AccessPort } from "./members/access.ts";
 
 /** The member a user principal acts as, as read with the organization (one round trip). */
@@ -92,6 +93,28 @@ export function planLimit(
   limit: CountLimit,
 ): LimitCheck {
   return limitCheck(ctx.entitlements, limit);
+}
+
+/**
+ * Throw 403 `insufficient_scope` (with `details.required`) when an API key acts without `scope`.
+ * People (sessions), devices and jobs pass: roles and the use case's own rules limit them.
+ *
+ * @example
+ * ```ts
+ * requireScope(ctx, "entries:write");
+ * authorize(ctx, "admin", "manager");
+ * ```
+ */
+export function requireScope(ctx: Pick<RequestContext, "principal">, scope: Scope): void {
+  const p = ctx.principal;
+  if (p.type === "api_key" && !p.scopes.includes(scope)) {
+    throw new DomainError(
+      "forbidden",
+      "insufficient_scope",
+      `This API key lacks the ${scope} scope`,
+      { required: scope },
+    );
+  }
 }
 
 /** The person acting, or null when the principal is not a person. */

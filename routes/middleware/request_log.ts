@@ -27,6 +27,60 @@ export function logs(threshold: LogLevel, level: LogLevel): boolean {
   return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(threshold);
 }
 
+/**
+ * A {@linkcode LogSink} that gathers lines and writes them to `out` in one write every
+ * `maxDelayMs` (or sooner once `maxBytes` are waiting): under load a request costs a string
+ * append instead of a write to standard output. Lines still waiting when the process is killed
+ * are lost (at most `maxDelayMs` of them); an orderly exit flushes them.
+ *
+ * @example
+ * ```ts
+ * const log = bufferedLines((bytes) => Deno.stdout.writeSync(bytes));
+ * log('{"msg":"request"}');
+ * ```
+ */
+export function bufferedLines(
+  out: (bytes: Uint8Array) => number,
+  { maxDelayMs = 100, maxBytes = 64 * 1024 } = {},
+): LogSink & { flush(): void } {
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (pending.length === 0) return;
+    const bytes = encoder.encode(pending.join("\n") + "\n");
+    pending = [];
+    size = 0;
+    let written = 0;
+    while (written < bytes.length) {
+      const n = out(bytes.subarray(written));
+      written += n > 0 ? n : bytes.length;
+    }
+  };
+  globalThis.addEventListener("unload", flush);
+  const sink = (line: string) => {
+    pending.push(line);
+    size += line.length + 1;
+    if (size >= maxBytes) flush();
+    else if (timer === null) {
+      const t = setTimeout(flush, maxDelayMs);
+      Deno.unrefTimer(t);
+      timer = t;
+    }
+  };
+  return Object.assign(sink, { flush });
+}
+
+let stdoutSink: (LogSink & { flush(): void }) | null = null;
+
+/** The process's buffered standard-output sink (made on first use). */
+export function stdoutLines(): LogSink {
+  return stdoutSink ??= bufferedLines((bytes) => Deno.stdout.writeSync(bytes));
+}
+
 /** Longest incoming `X-Request-Id` kept (longer ones are replaced by a fresh id). */
 export const MAX_REQUEST_ID = 128;
 
@@ -88,7 +142,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
           status,
           ms: Math.round((performance.now() - started) * 10) / 10,
         };
-        (deps.log ?? console.log)(JSON.stringify(line));
+        (deps.log ?? stdoutLines())(JSON.stringify(line));
       }
     }
   };
