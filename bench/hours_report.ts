@@ -168,6 +168,7 @@ async function measureReport(
     passwordIterations: 1_000,
     throttle: DEFAULT_THROTTLE,
     mailer: new KvMailbox(store, () => NOW, () => {}),
+    log: () => {},
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   try {
