@@ -20,11 +20,13 @@ import { ptoApi } from "./pto.ts";
 import { locationsApi } from "./locations.ts";
 import { billingApi } from "./billing.ts";
 import { billingStatusApi } from "./billing_status.ts";
+import { openApiRoute } from "./openapi.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
 /** Every `/api/v1` route. */
 export const apiV1 = new Hono<AppEnv>()
+  .route("/", openApiRoute)
   .route("/", identityApi)
   .route("/invitations", invitationLinkApi)
   .use("/orgs/:orgId/*", requireUser(), requireOrg(), meterApiRequests())
