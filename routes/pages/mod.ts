@@ -17,6 +17,7 @@
  * | `GET /o/:orgId/reports/hours` | managers, admins |
  * | `GET /o/:orgId/billing` | admins |
  * | `GET /pricing` | everyone |
+ * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
  *
  * Pages of an organization use its entitlements (`routes/middleware/plan.ts`): the navigation
@@ -44,6 +45,7 @@ import { pricingPages } from "./pricing.tsx";
 import { opsPages } from "./ops.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
+import { apiDocsPages } from "./api_docs.tsx";
 
 const orgScoped = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(`/o/${c.req.param("orgId")}/clock`, 303))
@@ -64,6 +66,7 @@ export const pages = new Hono<AppEnv>()
   .route("/", authPages)
   .route("/", orgPages)
   .route("/", pricingPages)
+  .route("/", apiDocsPages)
   .route("/", opsPages)
   .route("/", invitationPages)
   .use("/o/:orgId", signedIn(), orgMember())
