@@ -20,6 +20,7 @@ import {
 import { PENDING_ROUTES, ROUTES } from "../../routes/openapi/registry.ts";
 import { OPENAPI_FILE } from "../../scripts/openapi.ts";
 import { openApiJson } from "../../routes/api/openapi.ts";
+import { signUpOrg } from "../helpers.ts";
 import { withApp } from "./support.ts";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -197,6 +198,24 @@ Deno.test("bodies and queries are the handlers' zod schemas; paging, idempotency
   const scopes = (keyBody.properties as Record<string, Json>).scopes.items as Json;
   assert.deepEqual(scopes.enum, [...SCOPES]);
   assert.deepEqual(keyBody.required, ["name", "scopes"]);
+});
+
+Deno.test("Idempotency-Key is documented on exactly the POST routes that honour it", async () => {
+  await withApp(async (app) => {
+    const { client, orgId } = await signUpOrg(app);
+    const registeredNow = await registered();
+    const wrong: string[] = [];
+    for (const r of ROUTES) {
+      const id = `${r.method} ${r.path}`;
+      if (r.method !== "post" || !registeredNow.has(id)) continue;
+      const path = API_PREFIX + r.path.replace("{orgId}", orgId).replace(/\{\w+\}/g, "x");
+      // An invalid key is refused by the idempotency middleware before anything else runs.
+      const res = await client.json("POST", path, {}, { "idempotency-key": "not valid" });
+      const honours = res.status === 400 && res.body?.error?.code === "invalid_idempotency_key";
+      if (honours !== !!r.idempotent) wrong.push(`${id}: documented ${!!r.idempotent}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 });
 
 Deno.test("GET /api/v1/openapi.json serves the document; servers follow PUBLIC_URL", async () => {
