@@ -87,7 +87,7 @@ function description(r: RouteDoc): string {
     lines.push(
       r.scope
         ? `API keys need the \`${r.scope}\` scope.`
-        : "Signed-in members with the required role; API keys carry no scope for this route.",
+        : "Signed-in members with the required role; no API-key scope is defined for this route.",
     );
   }
   if (r.auth === "session") lines.push("Session cookie only (a signed-in person).");
@@ -249,6 +249,18 @@ export function openApiDocument(options: DocumentOptions = {}): Json {
           description: "Over the plan's rate (`rate_limited`); retry after `Retry-After`.",
           headers: {
             "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" } },
+            "RateLimit-Limit": {
+              description: "Requests allowed per window (the plan's `apiRequestsPerMinute`).",
+              schema: { type: "integer" },
+            },
+            "RateLimit-Remaining": {
+              description: "Requests left in the window.",
+              schema: { type: "integer" },
+            },
+            "RateLimit-Reset": {
+              description: "Seconds until the window resets.",
+              schema: { type: "integer" },
+            },
           },
           content: { "application/json": { schema: ERROR_REF } },
         },
