@@ -15,6 +15,7 @@
 
 import { authorize, type RequestContext, requirePlanFeature } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { refuseApiKeys } from "./guards.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import { parseInput, type Unparsed } from "../validation.ts";
 import { type ApiKeyView, createApiKey, listApiKeys, revokeApiKey, viewApiKey } from "./keys.ts";
@@ -22,9 +23,7 @@ import { apiKeyInput, apiKeyListQuery } from "./schemas.ts";
 
 /** Admins in person only: keys do not manage keys. */
 function requireAdminInPerson(ctx: RequestContext): void {
-  if (ctx.principal.type !== "user") {
-    throw new DomainError("forbidden", "forbidden", "API keys are managed by admins in person");
-  }
+  refuseApiKeys(ctx, "API keys");
   authorize(ctx, "admin");
   requirePlanFeature(ctx, "api");
 }

@@ -370,3 +370,60 @@ Deno.test("api keys: a plan without `api` answers 403 feature_not_in_plan to key
     assert.equal((await again.json("GET", `${base}/locations`)).status, 200);
   }, billingOn());
 });
+
+Deno.test("api keys: on clock routes a key names the member; people only themselves", async () => {
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const base = `/api/v1/orgs/${admin.orgId}`;
+    const worker = await addMemberWithLogin(app, admin.client, admin.orgId, "employee");
+    const other = await addMemberWithLogin(app, admin.client, admin.orgId, "employee");
+    const { key, id } = await createKey(admin.client, admin.orgId, {
+      name: "Time clock bridge",
+      scopes: ["clock:write", "entries:read"],
+    });
+    const before = await snapshot(app.store);
+    assertApiError(
+      await withKey(app, key, "POST", `${base}/clock/in`, {}),
+      400,
+      "validation_failed",
+    );
+    assertApiError(
+      await withKey(app, key, "POST", `${base}/clock/in`, { userId: "01M6DMBE00QVZ8GSSKJQHS1PSE" }),
+      404,
+      "not_found",
+    );
+    assertApiError(await withKey(app, key, "GET", `${base}/clock`), 400, "validation_failed");
+    // A person may not punch for someone else.
+    assertApiError(
+      await worker.client.json("POST", `${base}/clock/in`, { userId: other.userId }),
+      403,
+      "forbidden",
+    );
+    const changed = [...(await snapshot(app.store))].filter(([k, v]) =>
+      !k.includes('"api_key"') && before.get(k)?.value !== v.value
+    );
+    assert.deepEqual(changed, []);
+
+    const punched = await withKey(app, key, "POST", `${base}/clock/in`, { userId: worker.userId });
+    assert.equal(punched.status, 201, JSON.stringify(punched.body));
+    assert.equal(punched.body.userId, worker.userId);
+    const status = await withKey(app, key, "GET", `${base}/clock?userId=${worker.userId}`);
+    assert.equal(status.body.state, "in");
+    // The worker sees the same running entry in their own clock.
+    const own = await worker.client.json("GET", `${base}/clock`);
+    assert.equal(own.body.entry.id, punched.body.id);
+    // A person naming themselves is fine.
+    app.clock.advance(3600);
+    const out = await worker.client.json("POST", `${base}/clock/out`, { userId: worker.userId });
+    assert.equal(out.status, 200, JSON.stringify(out.body));
+
+    // The key's punch is audited with the key as principal.
+    const audits: Json[] = [];
+    for await (const e of app.store.listAll()) {
+      const v = e.value as Json;
+      if (e.key[2] === "audit" && v.entity?.id === punched.body.id) audits.push(v);
+    }
+    assert.deepEqual(audits[0].principal, { type: "api_key", id });
+    assert.deepEqual(audits.at(-1).principal, { type: "user", id: worker.userId });
+  });
+});
