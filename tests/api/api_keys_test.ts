@@ -427,3 +427,29 @@ Deno.test("api keys: on clock routes a key names the member; people only themsel
     assert.deepEqual(audits.at(-1).principal, { type: "user", id: worker.userId });
   });
 });
+
+Deno.test("api keys: each key has its own Idempotency-Key namespace", async () => {
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const base = `/api/v1/orgs/${admin.orgId}`;
+    const one = await createKey(admin.client, admin.orgId, {
+      name: "One",
+      scopes: ["locations:write"],
+    });
+    const two = await createKey(admin.client, admin.orgId, {
+      name: "Two",
+      scopes: ["locations:write"],
+    });
+    const idem = { "idempotency-key": "same-key-1" };
+    const a = await withKey(app, one.key, "POST", `${base}/locations`, SITE, idem);
+    const replay = await withKey(app, one.key, "POST", `${base}/locations`, SITE, idem);
+    const b = await withKey(app, two.key, "POST", `${base}/locations`, SITE, idem);
+    assert.equal(a.status, 201);
+    assert.equal(replay.status, 201);
+    assert.equal(replay.headers.get("idempotent-replayed"), "true");
+    assert.equal(replay.body.id, a.body.id);
+    assert.equal(b.status, 201, JSON.stringify(b.body));
+    assert.notEqual(b.body.id, a.body.id);
+    assert.equal(b.headers.get("idempotent-replayed"), null);
+  });
+});
