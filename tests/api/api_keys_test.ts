@@ -366,8 +366,13 @@ Deno.test("api keys: a plan without `api` answers 403 feature_not_in_plan to key
       403,
       "feature_not_in_plan",
     );
-    // The session still works on Free.
+    // The session still works on Free; the keys page says why keys do not.
     assert.equal((await again.json("GET", `${base}/locations`)).status, 200);
+    const page = await again.request("GET", `/o/${admin.orgId}/api-keys`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.ok(html.includes("Existing keys do not work while the plan lacks the API."), html);
+    assert.ok(!html.includes('name="intent" value="create"'), "no create form");
   }, billingOn());
 });
 
