@@ -159,6 +159,7 @@ export interface ClockPanel {
 
 /** The acting member's clock, today's total and the locations to pick from. */
 export async function clockPanelUseCase(ctx: RequestContext): Promise<ClockPanel> {
+  requireScope(ctx, "entries:read");
   const me = actingMember(ctx);
   const { settings } = ctx.settings;
   const { state, entry } = await clockStatus(ctx.scope, me.membership.userId, me.timeline);
@@ -191,6 +192,7 @@ const BOARD_BATCH = 25;
  * organization's membership only.
  */
 export async function teamBoardUseCase(ctx: RequestContext): Promise<TeamBoardRow[]> {
+  requireScope(ctx, "entries:read");
   authorize(ctx, "admin", "manager");
   const members = await activeMemberships(ctx.scope);
   const users = new Map(

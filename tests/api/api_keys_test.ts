@@ -458,3 +458,47 @@ Deno.test("api keys: each key has its own Idempotency-Key namespace", async () =
     assert.equal(b.headers.get("idempotent-replayed"), null);
   });
 });
+
+Deno.test("api keys: lastUsedAt is written at most once a minute per key", async () => {
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const base = `/api/v1/orgs/${admin.orgId}`;
+    const { key, id } = await createKey(admin.client, admin.orgId, {
+      name: "Busy",
+      scopes: ["locations:read"],
+    });
+    const record = async () => {
+      for await (const e of app.store.listAll()) {
+        if (e.key[2] === "api_key" && e.key[3] === id) return e;
+      }
+      throw new Error("key record missing");
+    };
+    /** Wait until the key's record has changed from `versionstamp` (bounded). */
+    const settled = async (versionstamp: string) => {
+      for (let i = 0; i < 50; i++) {
+        const e = await record();
+        if (e.versionstamp !== versionstamp) return e;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return await record();
+    };
+    const created = await record();
+    assert.equal((await withKey(app, key, "GET", `${base}/locations`)).status, 200);
+    const first = await settled(created.versionstamp);
+    assert.equal((first.value as Json).lastUsedAt, app.clock.ms);
+
+    // Within the minute: no write.
+    app.clock.advance(30);
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await withKey(app, key, "GET", `${base}/locations`)).status, 200);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await record()).versionstamp, first.versionstamp);
+
+    // A minute on: written again.
+    app.clock.advance(31);
+    assert.equal((await withKey(app, key, "GET", `${base}/locations`)).status, 200);
+    const later = await settled(first.versionstamp);
+    assert.equal((later.value as Json).lastUsedAt, app.clock.ms);
+  });
+});
