@@ -45,6 +45,7 @@ export type NavSection =
   | "reports"
   | "members"
   | "locations"
+  | "api-keys"
   | "settings"
   | "billing";
 
@@ -68,6 +69,7 @@ export interface LayoutProps {
 const NAV_FEATURE: Partial<Record<NavSection, Feature>> = {
   pto: "pto",
   reports: "customReports",
+  "api-keys": "api",
 };
 
 function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {
@@ -85,6 +87,7 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
   if (org.role === "admin") {
     items.push({ key: "members", href: `${base}/members`, label: "Members" });
     items.push({ key: "locations", href: `${base}/locations`, label: "Locations" });
+    items.push({ key: "api-keys", href: `${base}/api-keys`, label: "API keys" });
     items.push({ key: "settings", href: `${base}/settings`, label: "Settings" });
     items.push({ key: "billing", href: `${base}/billing`, label: "Billing" });
   }

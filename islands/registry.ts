@@ -7,10 +7,11 @@
 
 import { BillingAction } from "./BillingAction.tsx";
 import { Clock } from "./Clock.tsx";
+import { CopyButton } from "./CopyButton.tsx";
 import { TimeZoneGuess } from "./TimeZoneGuess.tsx";
 
 /** Island components by name. */
-export const ISLANDS = { BillingAction, Clock, TimeZoneGuess };
+export const ISLANDS = { BillingAction, Clock, CopyButton, TimeZoneGuess };
 
 /** The name of an island. */
 export type IslandName = keyof typeof ISLANDS;

@@ -5,7 +5,7 @@
  * | type | resolved from | acts as |
  * | --- | --- | --- |
  * | `user` | a session cookie | the person, with their membership's role |
- * | `api_key` | `Authorization: Bearer cf_…` (coming) | its organization, within its scopes |
+ * | `api_key` | `Authorization: Bearer cf_…` | its organization, within its scopes |
  * | `kiosk_device` | a paired device's cookie (coming) | the members who punch on it by PIN |
  * | `system` | a job this server enqueued | the server itself |
  *

@@ -11,7 +11,8 @@ import type { Context } from "hono";
 import type { Config } from "../config.ts";
 import type { OrgScope, Store } from "../lib/kv/mod.ts";
 import type { User } from "../lib/identity/users.ts";
-import type { Membership } from "../lib/members/members.ts";
+import type { Membership, Role } from "../lib/members/members.ts";
+import type { VerifiedApiKey } from "../lib/apikeys/keys.ts";
 import type { Organization } from "../lib/orgs/orgs.ts";
 import type { ThrottlePolicy } from "../lib/identity/throttle.ts";
 import type { Entitlements } from "../lib/billing/entitlements.ts";
@@ -55,13 +56,16 @@ export interface AppDeps {
 export interface OrgContext {
   scope: OrgScope;
   org: Organization;
-  membership: Membership;
-  membershipVersionstamp: string;
+  /** The acting person's membership; null for an API key (it acts for the organization). */
+  membership: Membership | null;
+  membershipVersionstamp: string | null;
+  /** The role the principal acts with: the membership's, `admin` for a key (scopes limit it). */
+  role: Role;
   /** The organization's settings as read with the membership (one round trip per request). */
   settings: VersionedSettings;
   /** The billing record as read with the membership. */
   billing: { record: BillingRecord; versionstamp: string | null };
-  /** The member's own timeline keys as read with the membership (for the clock). */
+  /** The member's own timeline keys as read with the membership (for the clock; empty for keys). */
   ownTimeline: TimelineKeys;
 }
 
@@ -77,6 +81,8 @@ export interface AppEnv {
     principal: Principal | null;
     user: User | null;
     sessionToken: string | null;
+    /** The API key of a Bearer request, as verified by `authenticate()`; else null. */
+    apiKey: VerifiedApiKey | null;
     org: OrgContext;
     /** The organization's entitlements, computed once per request (`middleware/plan.ts`). */
     entitlements: Entitlements;

@@ -38,14 +38,14 @@ export function requestContext(c: AppContext): RequestContext {
     scope: org.scope,
     org: org.org,
     principal,
-    member: principal.type === "user"
+    member: principal.type === "user" && org.membership && org.membershipVersionstamp
       ? {
         membership: org.membership,
         membershipVersionstamp: org.membershipVersionstamp,
         timeline: org.ownTimeline,
       }
       : null,
-    role: org.membership.role,
+    role: org.role,
     settings: org.settings,
     billing: org.billing,
     get entitlements() {

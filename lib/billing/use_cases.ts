@@ -15,6 +15,7 @@
  * @module
  */
 
+import { refuseApiKeys } from "../apikeys/guards.ts";
 import { authorize, type RequestContext } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { parseInput, type Unparsed } from "../validation.ts";
@@ -72,6 +73,7 @@ export async function readBillingStatus(
   ctx: RequestContext,
   billing: BillingService,
 ): Promise<BillingStatus> {
+  refuseApiKeys(ctx, "Billing");
   authorize(ctx, "admin");
   return await billingStatus(
     ctx.scope,
@@ -96,6 +98,7 @@ export async function billingPageView(
   ctx: RequestContext,
   billing: BillingService,
 ): Promise<BillingPageView> {
+  refuseApiKeys(ctx, "Billing");
   const status = await readBillingStatus(ctx, billing);
   return {
     status,
@@ -119,6 +122,7 @@ export async function startBillingCheckout(
   input: Unparsed<typeof checkoutInput>,
   billing: BillingService,
 ): Promise<{ url: string }> {
+  refuseApiKeys(ctx, "Billing");
   authorize(ctx, "admin");
   const deps = requireStripe(ctx, billing);
   const choice = parseInput(checkoutInput, input);
@@ -130,6 +134,7 @@ export async function openBillingPortal(
   ctx: RequestContext,
   billing: BillingService,
 ): Promise<{ url: string }> {
+  refuseApiKeys(ctx, "Billing");
   authorize(ctx, "admin");
   return await openPortal(ctx.scope, requireStripe(ctx, billing), billingRequest(ctx));
 }

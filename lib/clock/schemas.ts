@@ -26,21 +26,38 @@ const together = {
   params: { message: "send latitude and longitude together", path: ["latitude"] },
 };
 
+/**
+ * The member an API key punches for (required from keys; a person may only name themselves).
+ */
+const forMember = { userId: id.optional() };
+
 /** Body of clock-in: an optional note, job location and position. */
 export const clockInBody = z.strictObject({
+  ...forMember,
   note: note.optional(),
   locationId: id.nullable().optional(),
   ...position,
 }).refine(together.check, together.params);
 
 /** Body of break start: the break type (none: an unpaid break). */
-export const breakStartBody = z.strictObject({ typeId: breakTypeId.nullable().optional() });
+export const breakStartBody = z.strictObject({
+  ...forMember,
+  typeId: breakTypeId.nullable().optional(),
+});
 
 /** Body of clock-out (an optional position). */
-export const clockOutBody = z.strictObject(position).refine(together.check, together.params);
+export const clockOutBody = z.strictObject({ ...forMember, ...position }).refine(
+  together.check,
+  together.params,
+);
 
 /** Body of break end (like clock-out: an optional position, not stored). */
 export const breakEndBody = clockOutBody;
+
+/** Query of the clock status: the member an API key asks about. */
+export const clockStatusQuery = z.object(forMember);
+/** Clock status input, as validated. */
+export type ClockStatusQuery = z.infer<typeof clockStatusQuery>;
 
 /** Clock-in input, as validated. */
 export type ClockInBody = z.infer<typeof clockInBody>;

@@ -5,8 +5,11 @@
  * same answer from the API, the clock form and the island.
  *
  * Rules that live here once:
- * - a punch is made by a member for themselves (other principals: 403 `forbidden`), at the
- *   server's time, and is audited with the context's principal;
+ * - a punch is made by a member for themselves, or by an API key (scope `clock:write`) for the
+ *   member its body names (`userId`: 400 when missing, 404 when not an active member); other
+ *   principals: 403 `forbidden`; at the server's time, audited with the context's principal;
+ * - a person may name only themselves as `userId` (403 `forbidden` otherwise);
+ * - reading the clock status needs `entries:read` from a key (it names `userId` in the query);
  * - clock-in applies the location rule (`lib/locations/clock_in.ts`) with the settings in force:
  *   without the plan's `geofencing`, `requireLocation` is not applied;
  * - a break names one of the organization's break types or none (`unknown_break_type`);
@@ -15,7 +18,10 @@
  * @module
  */
 
-import { actingMember, authorize, type RequestContext } from "../context.ts";
+import { actingMember, authorize, type RequestContext, requireScope } from "../context.ts";
+import { DomainError, notFound } from "../errors.ts";
+import type { Membership } from "../members/members.ts";
+import { timelineParts } from "../entries/repository.ts";
 import { effectiveSettings } from "../billing/gates.ts";
 import { requireBreakType } from "../settings/repository.ts";
 import { resolveClockInLocation } from "../locations/clock_in.ts";
@@ -33,11 +39,43 @@ import {
   type Puncher,
   startBreak,
 } from "./clock.ts";
-import { type BreakStartBody, type ClockInBody, type ClockOutBody, geoOf } from "./schemas.ts";
+import {
+  type BreakStartBody,
+  type ClockInBody,
+  type ClockOutBody,
+  type ClockStatusQuery,
+  geoOf,
+} from "./schemas.ts";
 
-/** The acting member as the puncher, audited as the context's principal. */
-function self(ctx: RequestContext): Puncher {
+/**
+ * The member a punch is for, as the puncher audited with the context's principal: an API key's
+ * named member (`userId`, required; 404 unless an active member), else the acting member (who
+ * may name only themselves).
+ */
+async function puncherFor(ctx: RequestContext, userId: string | undefined): Promise<Puncher> {
+  if (ctx.principal.type === "api_key") {
+    if (!userId) {
+      throw new DomainError("invalid", "validation_failed", "Name the member (userId)", [
+        { path: "userId", message: "an API key names the member it punches for" },
+      ]);
+    }
+    const [member, ...timeline] = await ctx.scope.getMany<unknown>([
+      ctx.scope.key("member", userId),
+      ...timelineParts(userId).map((p) => ctx.scope.key(...p)),
+    ]);
+    const membership = member.value as Membership | null;
+    if (!membership || !membership.active) throw notFound("member");
+    return {
+      userId,
+      membershipVersionstamp: member.versionstamp!,
+      timeline,
+      by: ctx.principal,
+    };
+  }
   const me = actingMember(ctx);
+  if (userId !== undefined && userId !== me.membership.userId) {
+    throw new DomainError("forbidden", "forbidden", "You can use only your own clock");
+  }
   return {
     userId: me.membership.userId,
     membershipVersionstamp: me.membershipVersionstamp,
@@ -46,12 +84,14 @@ function self(ctx: RequestContext): Puncher {
   };
 }
 
-/** Where the acting member stands now, with their running entry. */
+/** Where the acting member (or the key's named member) stands now, with their running entry. */
 export async function clockStatusUseCase(
   ctx: RequestContext,
+  input: ClockStatusQuery = {},
 ): Promise<{ state: ClockState; entry: TimeEntry | null }> {
-  const me = actingMember(ctx);
-  return await clockStatus(ctx.scope, me.membership.userId, me.timeline);
+  requireScope(ctx, "entries:read");
+  const who = await puncherFor(ctx, input.userId);
+  return await clockStatus(ctx.scope, who.userId, who.timeline);
 }
 
 /**
@@ -64,7 +104,8 @@ export async function clockStatusUseCase(
  * ```
  */
 export async function clockInUseCase(ctx: RequestContext, input: ClockInBody): Promise<TimeEntry> {
-  const puncher = self(ctx);
+  requireScope(ctx, "clock:write");
+  const puncher = await puncherFor(ctx, input.userId);
   const rules = effectiveSettings(ctx.settings.settings, ctx.entitlements);
   const place = await resolveClockInLocation(ctx.scope, rules, input);
   return await clockIn(ctx.scope, puncher, {
@@ -79,7 +120,8 @@ export async function breakStartUseCase(
   ctx: RequestContext,
   input: BreakStartBody,
 ): Promise<TimeEntry> {
-  const puncher = self(ctx);
+  requireScope(ctx, "clock:write");
+  const puncher = await puncherFor(ctx, input.userId);
   const typeId = input.typeId ?? null;
   requireBreakType(ctx.settings.settings, typeId);
   return await startBreak(ctx.scope, puncher, ctx.now, typeId);
@@ -88,9 +130,10 @@ export async function breakStartUseCase(
 /** End the running break (it keeps its type). 409 `not_clocked_in` / `not_on_break`. */
 export async function breakEndUseCase(
   ctx: RequestContext,
-  _input: ClockOutBody = {},
+  input: ClockOutBody = {},
 ): Promise<TimeEntry> {
-  return await endBreak(ctx.scope, self(ctx), ctx.now);
+  requireScope(ctx, "clock:write");
+  return await endBreak(ctx.scope, await puncherFor(ctx, input.userId), ctx.now);
 }
 
 /** Clock out now, ending a running break too. 409 `not_clocked_in`. */
@@ -98,7 +141,8 @@ export async function clockOutUseCase(
   ctx: RequestContext,
   input: ClockOutBody,
 ): Promise<TimeEntry> {
-  return await clockOut(ctx.scope, self(ctx), geoOf(input), ctx.now);
+  requireScope(ctx, "clock:write");
+  return await clockOut(ctx.scope, await puncherFor(ctx, input.userId), geoOf(input), ctx.now);
 }
 
 /** What the clock page shows the acting member. */
@@ -115,6 +159,7 @@ export interface ClockPanel {
 
 /** The acting member's clock, today's total and the locations to pick from. */
 export async function clockPanelUseCase(ctx: RequestContext): Promise<ClockPanel> {
+  requireScope(ctx, "entries:read");
   const me = actingMember(ctx);
   const { settings } = ctx.settings;
   const { state, entry } = await clockStatus(ctx.scope, me.membership.userId, me.timeline);
@@ -147,6 +192,7 @@ const BOARD_BATCH = 25;
  * organization's membership only.
  */
 export async function teamBoardUseCase(ctx: RequestContext): Promise<TeamBoardRow[]> {
+  requireScope(ctx, "entries:read");
   authorize(ctx, "admin", "manager");
   const members = await activeMemberships(ctx.scope);
   const users = new Map(

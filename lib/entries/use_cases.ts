@@ -17,7 +17,7 @@
  * @module
  */
 
-import { authorize, type RequestContext } from "../context.ts";
+import { authorize, type RequestContext, requireScope } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import type { AuditRecord } from "../audit/audit.ts";
@@ -80,6 +80,7 @@ export async function listEntriesUseCase(
   ctx: RequestContext,
   input: EntryQueryInput,
 ): Promise<{ data: TimeEntry[]; nextCursor: string | null }> {
+  requireScope(ctx, "entries:read");
   let userId = input.userId;
   if (!isManager(ctx.role)) {
     const self = selfId(ctx);
@@ -99,6 +100,7 @@ export async function listEntriesUseCase(
 
 /** The entry `id` (employees: only their own, else `not_found`). */
 export function getEntryUseCase(ctx: RequestContext, input: { id: string }): Promise<TimeEntry> {
+  requireScope(ctx, "entries:read");
   return visibleEntry(ctx, input.id);
 }
 
@@ -111,6 +113,7 @@ export async function createEntryUseCase(
   ctx: RequestContext,
   input: EntryBody,
 ): Promise<TimeEntry> {
+  requireScope(ctx, "entries:write");
   assertMayCorrectSomeone(ctx);
   const { settings } = ctx.settings;
   assertMayCorrect(corrector(ctx), input.userId, settings);
@@ -126,6 +129,7 @@ export async function updateEntryUseCase(
   ctx: RequestContext,
   input: EntryPatchBody & { id: string },
 ): Promise<TimeEntry> {
+  requireScope(ctx, "entries:write");
   const { id, ...patch } = input;
   assertMayCorrectSomeone(ctx);
   const owner = (await visibleEntry(ctx, id)).userId;
@@ -140,6 +144,7 @@ export async function deleteEntryUseCase(
   ctx: RequestContext,
   input: { id: string; reason: string },
 ): Promise<void> {
+  requireScope(ctx, "entries:write");
   assertMayCorrectSomeone(ctx);
   const owner = (await visibleEntry(ctx, input.id)).userId;
   assertMayCorrect(corrector(ctx), owner, ctx.settings.settings);
@@ -162,6 +167,7 @@ export async function entryHistoryUseCase(
   ctx: RequestContext,
   input: { id: string; limit: number; cursor?: string | null },
 ): Promise<EntryHistory> {
+  requireScope(ctx, "entries:read");
   const page = await entryAuditHistory(ctx.scope, input.id, {
     limit: input.limit,
     cursor: decodeCursorParam(input.cursor ?? undefined),
@@ -188,6 +194,7 @@ export async function namedEntryHistoryUseCase(
   ctx: RequestContext,
   input: { id: string; limit: number; cursor?: string | null },
 ): Promise<NamedEntryHistory> {
+  requireScope(ctx, "entries:read");
   const history = await entryHistoryUseCase(ctx, input);
   const subject = history.subject;
   if (!subject) throw notFound("time entry");
@@ -200,6 +207,7 @@ export async function namedEntryHistoryUseCase(
  * admins anyone's (non-members are `not_found`).
  */
 export async function weekUseCase(ctx: RequestContext, input: WeekQuery): Promise<WeekOfEntries> {
+  requireScope(ctx, "entries:read");
   const self = selfId(ctx);
   const userId = input.userId ?? self;
   if (userId === null) forbidden("Say whose week to show");
@@ -227,6 +235,7 @@ export async function teamMemberUseCase(
   ctx: RequestContext,
   input: { userId: string },
 ): Promise<TeamMember> {
+  requireScope(ctx, "entries:read");
   authorize(ctx, "admin", "manager");
   const m = await getMembership(ctx.scope, input.userId);
   const user = m ? await memberUser(ctx.scope, input.userId) : null;
@@ -239,6 +248,7 @@ export async function memberWeekUseCase(
   ctx: RequestContext,
   input: { userId: string; date?: string },
 ): Promise<{ member: TeamMember; week: WeekOfEntries }> {
+  requireScope(ctx, "entries:read");
   const member = await teamMemberUseCase(ctx, input);
   return { member, week: await readWeekOf(ctx, member.id, input.date) };
 }

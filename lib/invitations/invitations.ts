@@ -18,7 +18,7 @@
  * @module
  */
 
-import { authorize, type RequestContext } from "../context.ts";
+import { authorize, type RequestContext, requireScope } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import {
   type Atomic,
@@ -130,6 +130,7 @@ export async function createInvitationUseCase(
   ctx: RequestContext,
   input: InviteInput,
 ): Promise<InvitationView> {
+  requireScope(ctx, "members:write");
   authorize(ctx, "admin");
   const { scope } = ctx;
   const accountId = await scope.accountIdByEmail(input.email);
@@ -193,6 +194,7 @@ export async function listInvitationsUseCase(
   ctx: RequestContext,
   input: ListInput,
 ): Promise<{ data: InvitationView[]; nextCursor: string | null }> {
+  requireScope(ctx, "members:read");
   authorize(ctx, "admin");
   const page = await ctx.scope.page<Invitation>(ctx.scope.key("invitation"), {
     limit: input.limit,
@@ -209,6 +211,7 @@ export async function revokeInvitationUseCase(
   ctx: RequestContext,
   input: { invitationId: string },
 ): Promise<void> {
+  requireScope(ctx, "members:write");
   authorize(ctx, "admin");
   const { scope } = ctx;
   if (!isId(input.invitationId)) throw invitationNotFound();

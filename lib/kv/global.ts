@@ -81,4 +81,10 @@ export const globalKeys = {
    * to people, some of whom belong to no organization yet.
    */
   mail: (id?: string): Key => makeKey(id === undefined ? ["mail"] : ["mail", id]),
+  /**
+   * An API key's public prefix → `{orgId, keyId}`: a request with `Authorization: Bearer cf_…`
+   * names no organization before its key is read, so the key finds its tenant from its prefix
+   * alone. Written and deleted in the same commits as the key (`lib/apikeys/keys.ts`).
+   */
+  apiKeyPrefix: (prefix: string): Key => makeKey(["api_key_prefix", prefix]),
 } as const;

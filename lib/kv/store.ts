@@ -392,6 +392,22 @@ export class Store {
   }
 
   /**
+   * The scope of the organization that issued the API key with public prefix `prefix`, with the
+   * key's id, or null for an unknown prefix. The proof is the global `api_key_prefix` pointer,
+   * written by this server with the key (`lib/apikeys/keys.ts`); the caller still checks the
+   * key itself (its secret's hash, its expiry).
+   */
+  async scopeForApiKey(prefix: string): Promise<{ scope: OrgScope; keyId: string } | null> {
+    if (!/^[0-9a-f]{12}$/.test(prefix)) return null;
+    const pointer = await this.#read.get<{ orgId?: unknown; keyId?: unknown }>(
+      assertKey(globalKeys.apiKeyPrefix(prefix)),
+    );
+    const { orgId, keyId } = pointer.value ?? {};
+    if (typeof orgId !== "string" || typeof keyId !== "string") return null;
+    return { scope: new OrgScope(SCOPE_TOKEN, this, orgId), keyId };
+  }
+
+  /**
    * Like {@linkcode scopeForMember}, and in the same round trip the organization's keys `prefetch`
    * (parts after `["org", orgId]`), returned in order. Requests use it to read the membership,
    * profile and settings together with the proof, instead of one read after another.

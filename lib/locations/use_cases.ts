@@ -21,7 +21,7 @@
  * @module
  */
 
-import { authorize, planLimit, type RequestContext } from "../context.ts";
+import { authorize, planLimit, type RequestContext, requireScope } from "../context.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import {
   allLocations,
@@ -57,12 +57,14 @@ export async function listJobLocations(
   ctx: RequestContext,
   input: Unparsed<typeof locationListQuery>,
 ): Promise<LocationPage> {
+  requireScope(ctx, "locations:read");
   const q = parseInput(locationListQuery, input);
   return await listLocations(ctx.scope, { limit: q.limit, cursor: decodeCursorParam(q.cursor) });
 }
 
 /** One location (every member); `not_found` for unknown ids and other tenants' ids. */
 export async function getJobLocation(ctx: RequestContext, input: LocationRef): Promise<Location> {
+  requireScope(ctx, "locations:read");
   return await getLocation(ctx.scope, input.id);
 }
 
@@ -79,6 +81,7 @@ export async function createJobLocation(
   ctx: RequestContext,
   input: Unparsed<typeof locationInput>,
 ): Promise<Location> {
+  requireScope(ctx, "locations:write");
   authorize(ctx, "admin");
   const loc = parseInput(locationInput, input);
   return await createLocation(ctx.scope, ctx.principal, loc, ctx.now, {
@@ -94,6 +97,7 @@ export async function updateJobLocation(
   ctx: RequestContext,
   input: LocationRef & { patch: Unparsed<typeof locationPatch> },
 ): Promise<Location> {
+  requireScope(ctx, "locations:write");
   authorize(ctx, "admin");
   const patch = parseInput(locationPatch, input.patch);
   return await updateLocation(ctx.scope, ctx.principal, input.id, patch, ctx.now, {
@@ -106,6 +110,7 @@ export async function updateJobLocation(
  * state. `not_found` for unknown ids.
  */
 export async function deleteJobLocation(ctx: RequestContext, input: LocationRef): Promise<void> {
+  requireScope(ctx, "locations:write");
   authorize(ctx, "admin");
   await deleteLocation(ctx.scope, ctx.principal, input.id, ctx.now);
 }
@@ -123,6 +128,7 @@ export async function manageLocationsView(
   ctx: RequestContext,
   input: { limit: number; cursor?: string | null },
 ): Promise<LocationsView> {
+  requireScope(ctx, "locations:read");
   authorize(ctx, "admin");
   const [page, active] = await Promise.all([
     listLocations(ctx.scope, { limit: input.limit, cursor: decodeCursorParam(input.cursor) }),

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { authorize, planLimit, type RequestContext } from "../context.ts";
+import { authorize, planLimit, type RequestContext, requireScope } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import { hashPassword } from "../identity/password.ts";
@@ -43,6 +43,7 @@ export function listMembersUseCase(
   ctx: RequestContext,
   input: ListInput,
 ): Promise<{ data: MemberView[]; nextCursor: string | null }> {
+  requireScope(ctx, "members:read");
   authorize(ctx, "admin", "manager");
   return listMembers(ctx.scope, { limit: input.limit, cursor: decodeCursorParam(input.cursor) });
 }
@@ -52,6 +53,7 @@ export function getMemberUseCase(
   ctx: RequestContext,
   input: { userId: string },
 ): Promise<MemberView> {
+  requireScope(ctx, "members:read");
   if (ctx.role === "employee" && ctx.member?.membership.userId !== input.userId) {
     throw notFound("member");
   }
@@ -67,6 +69,7 @@ export async function addMemberUseCase(
   ctx: RequestContext,
   input: AddMemberInput,
 ): Promise<MemberView> {
+  requireScope(ctx, "members:write");
   authorize(ctx, "admin");
   const passwordHash = input.password
     ? await hashPassword(input.password, ctx.services.passwordIterations)
@@ -91,6 +94,7 @@ export async function updateMemberUseCase(
   ctx: RequestContext,
   input: UpdateMemberInput,
 ): Promise<MemberView> {
+  requireScope(ctx, "members:write");
   authorize(ctx, "admin");
   const change = await updateMember(
     ctx.scope,

@@ -7,7 +7,7 @@
  */
 
 import { DomainError, notFound } from "../errors.ts";
-import { actingMember, authorize, type RequestContext } from "../context.ts";
+import { actingMember, authorize, type RequestContext, requireScope } from "../context.ts";
 import { memberUsers } from "../identity/users.ts";
 import { activeMemberships, getMembership, isManager } from "../members/members.ts";
 import type { PtoType } from "../settings/schema.ts";
@@ -60,6 +60,7 @@ export async function timeOffOverview(
   ctx: RequestContext,
   input: { month?: string },
 ): Promise<TimeOffOverview> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   const member = actingMember(ctx).membership;
   const settings = ctx.settings.settings;
@@ -117,6 +118,7 @@ export async function balancesOverview(
   ctx: RequestContext,
   input: { member?: string },
 ): Promise<BalancesOverview> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   authorize(ctx, "admin", "manager");
   const memberships = await activeMemberships(ctx.scope);

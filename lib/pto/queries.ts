@@ -13,7 +13,7 @@
 
 import type { z } from "zod";
 import { DomainError, notFound } from "../errors.ts";
-import type { RequestContext } from "../context.ts";
+import { type RequestContext, requireScope } from "../context.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import { getMembership, isManager, type Membership } from "../members/members.ts";
 import type { PtoType } from "../settings/schema.ts";
@@ -35,6 +35,7 @@ import {
 
 /** The organization's time-off types (every member). */
 export function timeOffTypes(ctx: RequestContext): PtoType[] {
+  requireScope(ctx, "pto:read");
   ptoActor(ctx);
   return ctx.settings.settings.pto.types;
 }
@@ -92,6 +93,7 @@ export async function timeOffBalances(
   ctx: RequestContext,
   raw: z.input<typeof balancesInput>,
 ): Promise<MemberBalances> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   const input = parseInput(balancesInput, raw);
   return await readBalances(ctx, await subject(ctx, actor, input.userId));
@@ -102,6 +104,7 @@ export async function timeOffLedger(
   ctx: RequestContext,
   raw: z.input<typeof ledgerInput>,
 ): Promise<MemberBalances> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   const input = parseInput(ledgerInput, raw);
   const m = await subject(ctx, actor, input.userId);
@@ -117,6 +120,7 @@ export async function listTimeOffRequests(
   ctx: RequestContext,
   raw: z.input<typeof listRequestsInput>,
 ): Promise<{ data: PtoRequest[]; nextCursor: string | null }> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   const q = parseInput(listRequestsInput, raw);
   let userId = q.userId;
@@ -136,6 +140,7 @@ export async function getTimeOffRequest(
   ctx: RequestContext,
   raw: z.input<typeof requestRef>,
 ): Promise<PtoRequest> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   const { requestId } = parseInput(requestRef, raw);
   const found = await readRequest(ctx.scope, requestId);
@@ -150,6 +155,7 @@ export async function timeOffCalendar(
   ctx: RequestContext,
   raw: z.input<typeof calendarInput>,
 ): Promise<{ from: string; to: string; days: CalendarDay[] }> {
+  requireScope(ctx, "pto:read");
   const actor = ptoActor(ctx);
   const q = parseInput(calendarInput, raw);
   const settings = ctx.settings.settings;

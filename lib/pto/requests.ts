@@ -22,7 +22,7 @@
 import { DomainError, notFound } from "../errors.ts";
 import { type Atomic, newId, type OrgScope } from "../kv/mod.ts";
 import { addAudit } from "../audit/audit.ts";
-import { type RequestContext, requirePlanFeature } from "../context.ts";
+import { type RequestContext, requirePlanFeature, requireScope } from "../context.ts";
 import { principalRef } from "../principal.ts";
 import { getMembership, isManager, type Role } from "../members/members.ts";
 import { localDateOf } from "../time/week.ts";
@@ -139,6 +139,7 @@ export async function requestTimeOff(
   ctx: RequestContext,
   raw: z.input<typeof requestInput>,
 ): Promise<PtoRequest> {
+  requireScope(ctx, "pto:write");
   const actor = ptoActor(ctx);
   const { userId: named, ...input }: RequestTimeOffInput = parseInput(requestInput, raw);
   const userId = named ?? actor.userId;
@@ -245,6 +246,7 @@ export async function approveTimeOff(
   ctx: RequestContext,
   raw: z.input<typeof approveInput>,
 ): Promise<PtoRequest> {
+  requireScope(ctx, "pto:write");
   const actor = ptoActor(ctx);
   const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
@@ -321,6 +323,7 @@ export async function rejectTimeOff(
   ctx: RequestContext,
   raw: z.input<typeof rejectInput>,
 ): Promise<PtoRequest> {
+  requireScope(ctx, "pto:write");
   const actor = ptoActor(ctx);
   const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
@@ -362,6 +365,7 @@ export async function cancelTimeOff(
   ctx: RequestContext,
   raw: z.input<typeof cancelInput>,
 ): Promise<PtoRequest> {
+  requireScope(ctx, "pto:write");
   const actor = ptoActor(ctx);
   const { requestId: id } = parseInput(requestIdOf, raw);
   const { scope, now } = ctx;
@@ -434,6 +438,7 @@ export async function adjustBalance(
   ctx: RequestContext,
   raw: z.input<typeof adjustmentInput>,
 ): Promise<PtoEvent> {
+  requireScope(ctx, "pto:write");
   const actor = ptoActor(ctx);
   if (!isManager(actor.role)) {
     throw new DomainError("forbidden", "forbidden", "Only managers adjust time-off balances");

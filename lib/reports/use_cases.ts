@@ -15,7 +15,7 @@
  * @module
  */
 
-import { authorize, type RequestContext, requirePlanFeature } from "../context.ts";
+import { authorize, type RequestContext, requirePlanFeature, requireScope } from "../context.ts";
 import { enabled } from "../billing/entitlements.ts";
 import { DomainError } from "../errors.ts";
 import { memberUsers } from "../identity/users.ts";
@@ -73,6 +73,7 @@ export async function hoursReportUseCase(
   ctx: RequestContext,
   input: HoursReportInput,
 ): Promise<{ data: (HoursTotals & { userId: string })[] }> {
+  requireScope(ctx, "reports:read");
   authorizeReport(ctx, input);
   const report = await run(ctx, input, false);
   return { data: report.members.map(hoursRow) };
@@ -92,6 +93,7 @@ export async function explainedHoursReportUseCase(
   ctx: RequestContext,
   input: HoursReportInput,
 ): Promise<{ rows: ExplainedMemberHours[]; rules: OvertimeRules }> {
+  requireScope(ctx, "reports:read");
   authorizeReport(ctx, input);
   const report = await run(ctx, input, true);
   const names = new Map(
@@ -117,6 +119,7 @@ export interface ReportChoices {
  * `forbidden` / `feature_not_in_plan` / `feature_disabled`.
  */
 export async function reportChoicesUseCase(ctx: RequestContext): Promise<ReportChoices> {
+  requireScope(ctx, "reports:read");
   authorize(ctx, "admin", "manager");
   requirePlanFeature(ctx, "customReports");
   const settings = payingSettings(ctx);

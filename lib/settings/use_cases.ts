@@ -15,7 +15,7 @@
  * @module
  */
 
-import { authorize, type RequestContext } from "../context.ts";
+import { authorize, type RequestContext, requireScope } from "../context.ts";
 import { parseInput, type Unparsed } from "../validation.ts";
 import { assertSettingsChangeAllowed } from "../billing/gates.ts";
 import { cheapestPlanWith, type Feature, FEATURES, type PlanId, PLANS } from "../billing/plans.ts";
@@ -25,6 +25,7 @@ import { settingsPatchSchema } from "./schema.ts";
 
 /** The organization's settings with their version (every member). */
 export function readOrgSettings(ctx: RequestContext): Promise<VersionedSettings> {
+  requireScope(ctx, "settings:read");
   return Promise.resolve(ctx.settings);
 }
 
@@ -41,6 +42,7 @@ export async function updateOrgSettings(
   ctx: RequestContext,
   input: Unparsed<typeof settingsPatchSchema>,
 ): Promise<VersionedSettings> {
+  requireScope(ctx, "settings:write");
   authorize(ctx, "admin");
   const { version, ...patch } = parseInput(settingsPatchSchema, input);
   assertSettingsChangeAllowed(ctx.entitlements, ctx.settings.settings, patch);
@@ -68,6 +70,7 @@ export interface SettingsView extends VersionedSettings {
 
 /** The settings with the plan's features and the active locations (admins). */
 export async function settingsView(ctx: RequestContext): Promise<SettingsView> {
+  requireScope(ctx, "settings:read");
   authorize(ctx, "admin");
   const active = await allLocations(ctx.scope, { activeOnly: true });
   const plan = PLANS[ctx.entitlements.plan];

@@ -19,7 +19,13 @@
  * @module
  */
 
-import { actorUserId, authorize, type RequestContext, requirePlanFeature } from "../context.ts";
+import {
+  actorUserId,
+  authorize,
+  type RequestContext,
+  requirePlanFeature,
+  requireScope,
+} from "../context.ts";
 import { enabled } from "../billing/entitlements.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { memberUsers } from "../identity/users.ts";
@@ -117,6 +123,7 @@ export async function listTimesheetsUseCase(
   ctx: RequestContext,
   input: TimesheetListInput,
 ): Promise<{ period: Period; data: TimesheetSummary[] }> {
+  requireScope(ctx, "timesheets:read");
   const userId = isManager(ctx.role) ? input.userId ?? null : timesheetSubject(ctx, input.userId);
   return await listTimesheets(ctx.scope, {
     date: Temporal.PlainDate.from(input.date),
@@ -131,6 +138,7 @@ export async function getTimesheetUseCase(
   ctx: RequestContext,
   input: { timesheetId: string },
 ): Promise<TimesheetDetail> {
+  requireScope(ctx, "timesheets:read");
   await visibleOwner(ctx, input.timesheetId);
   return await getTimesheet(ctx.scope, input.timesheetId, ctx.now, payOptions(ctx));
 }
@@ -140,6 +148,7 @@ export async function timesheetHistoryUseCase(
   ctx: RequestContext,
   input: { timesheetId: string; limit: number; cursor?: string },
 ): Promise<{ data: AuditRecord[]; nextCursor: string | null }> {
+  requireScope(ctx, "timesheets:read");
   await visibleOwner(ctx, input.timesheetId);
   return await timesheetHistory(ctx.scope, input.timesheetId, {
     limit: input.limit,
@@ -166,6 +175,7 @@ export async function timesheetActionUseCase(
   ctx: RequestContext,
   input: TimesheetActionInput,
 ): Promise<TimesheetRecord> {
+  requireScope(ctx, "timesheets:write");
   requirePlanFeature(ctx, "timesheetApproval");
   await visibleOwner(ctx, input.timesheetId);
   const reason = input.reason ?? null;
@@ -179,6 +189,19 @@ export async function timesheetActionUseCase(
     ctx.now,
     payOptions(ctx),
   );
+}
+
+/**
+ * Take a workflow action (see {@linkcode timesheetActionUseCase}) and answer the timesheet as it
+ * now stands: what the JSON API returns, so a key needs only `timesheets:write` for it.
+ */
+export async function timesheetTransitionUseCase(
+  ctx: RequestContext,
+  input: TimesheetActionInput,
+): Promise<TimesheetDetail> {
+  requireScope(ctx, "timesheets:write");
+  await timesheetActionUseCase(ctx, input);
+  return await getTimesheet(ctx.scope, input.timesheetId, ctx.now, payOptions(ctx));
 }
 
 /** Submit a timesheet for approval (see {@linkcode timesheetActionUseCase}). */
@@ -242,6 +265,7 @@ export async function timesheetPageUseCase(
   ctx: RequestContext,
   input: TimesheetPageInput,
 ): Promise<TimesheetPageData> {
+  requireScope(ctx, "timesheets:read");
   const userId = timesheetSubject(ctx, input.userId);
   const now = toSecond(ctx.now);
   const settings = ctx.settings.settings;
@@ -320,6 +344,7 @@ export async function reviewTimesheetsUseCase(
   ctx: RequestContext,
   input: TimesheetReviewInput,
 ): Promise<{ period: Period; rows: ReviewTimesheet[]; today: Temporal.PlainDate }> {
+  requireScope(ctx, "timesheets:read");
   assertReviewer(ctx);
   const now = toSecond(ctx.now);
   const { period, data } = await listTimesheets(ctx.scope, {
@@ -365,6 +390,7 @@ export async function bulkApproveTimesheetsUseCase(
   ctx: RequestContext,
   input: BulkApprovalInput,
 ): Promise<BulkApprovalResult> {
+  requireScope(ctx, "timesheets:write");
   assertReviewer(ctx);
   const actor = actorOf(ctx);
   let ids: string[];

@@ -7,7 +7,7 @@
 
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { readJson } from "../middleware/body.ts";
+import { readJson, readQuery } from "../middleware/body.ts";
 import { idempotent } from "../middleware/idempotency.ts";
 import { requestContext } from "../request_context.ts";
 import {
@@ -15,6 +15,7 @@ import {
   breakStartBody,
   clockInBody,
   clockOutBody,
+  clockStatusQuery,
 } from "../../lib/clock/schemas.ts";
 import {
   breakEndUseCase,
@@ -29,7 +30,7 @@ import { entryView } from "../../lib/entries/use_cases.ts";
 export const clockApi = new Hono<AppEnv>()
   .get("/", async (c) => {
     const ctx = requestContext(c);
-    const { state, entry } = await clockStatusUseCase(ctx);
+    const { state, entry } = await clockStatusUseCase(ctx, readQuery(c, clockStatusQuery));
     return c.json({ state, entry: entry && entryView(ctx, entry) });
   })
   .post("/in", idempotent(), async (c) => {

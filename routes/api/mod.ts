@@ -6,7 +6,7 @@
 
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { requireOrg, requireUser } from "../middleware/auth.ts";
+import { requireOrg } from "../middleware/auth.ts";
 import { meterApiRequests } from "../middleware/usage.ts";
 import { identityApi } from "./identity.ts";
 import { membersApi } from "./members.ts";
@@ -21,6 +21,7 @@ import { locationsApi } from "./locations.ts";
 import { billingApi } from "./billing.ts";
 import { billingStatusApi } from "./billing_status.ts";
 import { openApiRoute } from "./openapi.ts";
+import { apiKeysApi } from "./api_keys.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -29,7 +30,7 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/", openApiRoute)
   .route("/", identityApi)
   .route("/invitations", invitationLinkApi)
-  .use("/orgs/:orgId/*", requireUser(), requireOrg(), meterApiRequests())
+  .use("/orgs/:orgId/*", requireOrg(), meterApiRequests())
   .get("/orgs/:orgId", (c) => c.json(readOrganization(requestContext(c))))
   .route("/orgs/:orgId/members", membersApi)
   .route("/orgs/:orgId/invitations", invitationsApi)
@@ -41,4 +42,5 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/pto", ptoApi)
   .route("/orgs/:orgId/locations", locationsApi)
   .route("/orgs/:orgId/billing", billingApi)
-  .route("/orgs/:orgId/billing", billingStatusApi);
+  .route("/orgs/:orgId/billing", billingStatusApi)
+  .route("/orgs/:orgId/api-keys", apiKeysApi);

@@ -21,8 +21,8 @@ import {
 import {
   getTimesheetUseCase,
   listTimesheetsUseCase,
-  timesheetActionUseCase,
   timesheetHistoryUseCase,
+  timesheetTransitionUseCase,
 } from "../../lib/timesheets/use_cases.ts";
 import type { TimesheetAction } from "../../lib/timesheets/timesheets.ts";
 
@@ -38,8 +38,9 @@ function transition(action: TimesheetAction) {
     const body = await readJson(c, BODIES[action]);
     const ctx = requestContext(c);
     const timesheetId = c.req.param("timesheetId") ?? "";
-    await timesheetActionUseCase(ctx, { timesheetId, action, reason: body.reason });
-    return c.json(await getTimesheetUseCase(ctx, { timesheetId }));
+    return c.json(
+      await timesheetTransitionUseCase(ctx, { timesheetId, action, reason: body.reason }),
+    );
   };
 }
 

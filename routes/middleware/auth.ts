@@ -1,6 +1,7 @@
 /**
- * Authentication and authorization middleware: the session cookie, the signed-in user, and the
- * organization a request acts in (resolved to an org scope only for active members).
+ * Authentication and authorization middleware: the session cookie, the signed-in user, API keys
+ * (`Authorization: Bearer cf_…`), and the organization a request acts in (resolved to an org
+ * scope only for active members, or for the organization that issued the key).
  *
  * @module
  */
@@ -17,6 +18,21 @@ import { SETTINGS_PARTS, settingsFrom } from "../../lib/settings/repository.ts";
 import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
 import { timelineParts } from "../../lib/entries/repository.ts";
 import { userPrincipal } from "../../lib/principal.ts";
+import { touchApiKey, verifyApiKey } from "../../lib/apikeys/keys.ts";
+import { assertFeature } from "../../lib/billing/gates.ts";
+import { entitlements } from "./plan.ts";
+
+/** The organization's keys a request made with an API key reads with the key. */
+const KEY_ORG_PARTS: Deno.KvKeyPart[][] = [["profile"], [...SETTINGS_PARTS], [...BILLING_PARTS]];
+
+/** 401 `invalid_api_key`. */
+function invalidApiKey(): DomainError {
+  return new DomainError(
+    "unauthenticated",
+    "invalid_api_key",
+    "The API key is unknown, revoked, expired or malformed",
+  );
+}
 
 /** Name of the session cookie over plain HTTP (development, tests). */
 export const SESSION_COOKIE = "cf_session";
@@ -68,18 +84,46 @@ export function readSessionCookie(c: AppContext): string | null {
 }
 
 /**
- * Resolve who acts: the one place a request's principal comes from. Today a session cookie
- * resolves a `user` principal (with `user` and `sessionToken`); API keys and kiosk devices are
- * one case each here later. Never refuses: routes that need a principal say so
+ * Resolve who acts: the one place a request's principal comes from.
+ *
+ * - `Authorization: Bearer <key>` resolves an `api_key` principal (its id and scopes), bound to
+ *   the organization that issued the key (`apiKey`); cookies are then not read at all. A key
+ *   that is malformed, unknown, revoked or expired answers 401 `invalid_api_key` on any route.
+ *   The key's `lastUsedAt` is written at most once a minute, without the request waiting.
+ * - Otherwise a session cookie resolves a `user` principal (with `user` and `sessionToken`).
+ *
+ * Never refuses a request without credentials: routes that need a principal say so
  * ({@linkcode requireUser}, {@linkcode requireOrg}).
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get("deps");
-    const token = readSessionCookie(c);
     c.set("principal", null);
     c.set("user", null);
     c.set("sessionToken", null);
+    c.set("apiKey", null);
+    const authorization = c.req.header("authorization");
+    if (authorization !== undefined && /^bearer(\s|$)/i.test(authorization)) {
+      const now = deps.now();
+      const verified = await verifyApiKey(
+        deps.store,
+        authorization.slice(6).trim(),
+        now,
+        KEY_ORG_PARTS,
+      );
+      if (!verified) throw invalidApiKey();
+      c.set("apiKey", verified);
+      c.set("principal", {
+        type: "api_key",
+        keyId: verified.apiKey.id,
+        scopes: verified.apiKey.scopes,
+      });
+      touchApiKey(verified, now).catch((err) =>
+        console.error("api keys: could not record lastUsedAt:", err)
+      );
+      return await next();
+    }
+    const token = readSessionCookie(c);
     if (token) {
       const session = await readSession(deps.store, token, deps.now());
       const user = session ? await cachedUser(deps.store, session.userId, performance.now()) : null;
@@ -104,18 +148,47 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Resolve `:orgId` to an org scope for the signed-in user. Unknown organizations, organizations
- * the user does not belong to, and deactivated memberships all answer 404, so ids of other
- * tenants reveal nothing.
+ * Resolve `:orgId` to an org scope for the signed-in user or the request's API key. Unknown
+ * organizations, organizations the user does not belong to, deactivated memberships and another
+ * organization's key all answer 404, so ids of other tenants reveal nothing. A key on a plan
+ * without the `api` feature answers 403 `feature_not_in_plan`.
  */
 export function requireOrg(param = "orgId"): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const orgId = c.req.param(param) ?? "";
+    const key = c.get("apiKey");
     const user = c.get("user");
-    if (!user) throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
-    const ctx = await resolveOrg(c, user.id, c.req.param(param) ?? "");
+    let ctx: OrgContext | null;
+    if (key) ctx = resolveOrgForKey(c, orgId);
+    else if (user) ctx = await resolveOrg(c, user.id, orgId);
+    else throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
     if (!ctx) throw new DomainError("not_found", "not_found", "organization not found");
     c.set("org", ctx);
+    if (key) assertFeature(entitlements(c), "api");
     await next();
+  };
+}
+
+/**
+ * The org context of the request's API key for the path's `orgId`, from what
+ * `authenticate()` read with the key; null when the key belongs to another organization. A key
+ * acts for its organization with the `admin` role and no membership: its scopes limit it.
+ */
+function resolveOrgForKey(c: Context<AppEnv>, orgId: string): OrgContext | null {
+  const key = c.get("apiKey");
+  if (!key || key.scope.orgId !== orgId) return null;
+  const [profile, settings, billing] = key.entries;
+  const org = profile.value as Organization | null;
+  if (!org) return null;
+  return {
+    scope: key.scope,
+    org,
+    membership: null,
+    membershipVersionstamp: null,
+    role: "admin",
+    settings: settingsFrom(org, settings.value),
+    billing: billingFrom(billing, org),
+    ownTimeline: [],
   };
 }
 
@@ -142,6 +215,7 @@ export async function resolveOrg(
     org,
     membership,
     membershipVersionstamp: member.versionstamp!,
+    role: membership.role,
     settings: settingsFrom(org, settings.value),
     billing: billingFrom(billing, org),
     ownTimeline,

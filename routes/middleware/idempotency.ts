@@ -62,8 +62,10 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
     }
     const deps = c.get("deps");
     const user = c.get("user");
+    const apiKey = c.get("apiKey");
     const org = c.get("org") as AppEnv["Variables"]["org"] | undefined;
-    const userPart = user?.id ?? "anonymous";
+    // Each API key has its own namespace, apart from people's (user ids and key ids never meet).
+    const userPart = apiKey ? `api_key:${apiKey.apiKey.id}` : user?.id ?? "anonymous";
     const key: Key = org
       ? org.scope.key("idem", userPart, header)
       : globalKeys.idempotency(`${userPart}:${new URL(c.req.url).pathname}`, header);

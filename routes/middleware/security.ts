@@ -49,7 +49,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
 export function sameOriginForCookies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (
-      SAFE.has(c.req.method) || !(c.req.header("cookie") ?? "").includes(`${sessionCookieName(c)}=`)
+      SAFE.has(c.req.method) || c.get("apiKey") ||
+      !(c.req.header("cookie") ?? "").includes(`${sessionCookieName(c)}=`)
     ) {
       return await next();
     }

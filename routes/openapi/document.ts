@@ -77,7 +77,9 @@ function security(r: RouteDoc): Json[] {
     case "session":
       return [{ sessionCookie: [] }];
     case "org":
-      return [{ sessionCookie: [] }, { bearerApiKey: r.scope ? [r.scope] : [] }];
+      return r.keys === "refused"
+        ? [{ sessionCookie: [] }]
+        : [{ sessionCookie: [] }, { bearerApiKey: r.scope ? [r.scope] : [] }];
   }
 }
 
@@ -87,7 +89,9 @@ function description(r: RouteDoc): string {
     lines.push(
       r.scope
         ? `API keys need the \`${r.scope}\` scope.`
-        : "Signed-in members with the required role; no API-key scope is defined for this route.",
+        : r.keys === "refused"
+        ? "Signed-in members only: API keys are refused (403 `forbidden`)."
+        : "Any API key of the organization, or a signed-in member.",
     );
   }
   if (r.auth === "session") lines.push("Session cookie only (a signed-in person).");

@@ -37,7 +37,7 @@ export function orgMember(): MiddlewareHandler<AppEnv> {
 /** Refuse members whose role is not in `roles` (use after {@linkcode orgMember}). */
 export function withRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!roles.includes(c.get("org").membership.role)) {
+    if (!roles.includes(c.get("org").role)) {
       throw new DomainError("forbidden", "forbidden", "Your role does not allow this page");
     }
     await next();

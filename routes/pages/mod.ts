@@ -43,6 +43,7 @@ import { settingsPages } from "./settings.tsx";
 import { billingPages } from "./billing.tsx";
 import { pricingPages } from "./pricing.tsx";
 import { opsPages } from "./ops.tsx";
+import { apiKeyPages } from "./api_keys.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
@@ -57,7 +58,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", reportPages)
   .route("/", ptoPages)
   .route("/", settingsPages)
-  .route("/", billingPages);
+  .route("/", billingPages)
+  .route("/", apiKeyPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */

@@ -41,9 +41,9 @@ export function layoutOrg(c: AppContext): LayoutOrg | null {
   return {
     id: ctx.org.id,
     name: ctx.org.name,
-    role: ctx.membership.role,
+    role: ctx.role,
     features: ent.features,
-    banner: banner && ctx.membership.role === "admin"
+    banner: banner && ctx.role === "admin"
       ? { ...banner, now: c.get("deps").now(), timeZone: ctx.org.timeZone }
       : null,
   };

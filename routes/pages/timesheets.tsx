@@ -194,7 +194,7 @@ async function reviewPage(
     requestContext(c),
     reviewQuery(c),
   );
-  const self = c.get("org").membership.userId;
+  const self = c.get("org").membership!.userId;
   const rows: ReviewRow[] = sheets.map((s) => ({
     id: s.id,
     userId: s.userId,
@@ -340,7 +340,7 @@ export const timesheetPages = new Hono<AppEnv>()
               org.id,
               sheet.periodStart,
               sheet.userId,
-              sheet.userId === c.get("org").membership.userId,
+              sheet.userId === c.get("org").membership!.userId,
             )
           }&ok=timesheet_${PAST[intent]}`,
           303,

@@ -164,11 +164,19 @@ Deno.test("security: org routes take the cookie or a scoped key; identity routes
   ]);
   assert.deepEqual(op("/me", "get").security, [{ sessionCookie: [] }]);
   assert.deepEqual(op("/session", "post").security, []);
+  // Billing and key management refuse API keys: the cookie only.
+  assert.deepEqual(op("/orgs/{orgId}/api-keys", "post").security, [{ sessionCookie: [] }]);
+  assert.deepEqual(op("/orgs/{orgId}/billing", "get").security, [{ sessionCookie: [] }]);
   for (const [method, path, o] of operations(doc)) {
     if (!path.startsWith(`${API_PREFIX}/orgs/{orgId}`)) continue;
     const names = (o.security as Json[]).map((s) => Object.keys(s)[0]);
-    assert.deepEqual(names, ["sessionCookie", "bearerApiKey"], `${method} ${path}`);
-    for (const s of (o.security as Json[])[1].bearerApiKey as string[]) {
+    const keysRefused = /\/(billing|api-keys)(\/|$)/.test(path);
+    assert.deepEqual(
+      names,
+      keysRefused ? ["sessionCookie"] : ["sessionCookie", "bearerApiKey"],
+      `${method} ${path}`,
+    );
+    for (const s of ((o.security as Json[])[1]?.bearerApiKey ?? []) as string[]) {
       assert.ok((SCOPES as readonly string[]).includes(s), `${method} ${path} scope ${s}`);
     }
   }

@@ -43,6 +43,8 @@ interface TenantIds {
   spareLocationId: string;
   /** A pending time-off request of the member. */
   ptoRequestId: string;
+  /** An API key of the organization (revoked by the control run). */
+  apiKeyId: string;
   /** The member's timesheet of the current pay period. */
   timesheetId: string;
   /** A pending invitation. */
@@ -111,6 +113,11 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
     email: `invitee-${admin.orgId.toLowerCase()}@example.com`,
   });
   assert.equal(invitation.status, 201, JSON.stringify(invitation.body));
+  const apiKey = await admin.client.json("POST", `${base}/api-keys`, {
+    name: `${name} key`,
+    scopes: ["members:read"],
+  });
+  assert.equal(apiKey.status, 201, JSON.stringify(apiKey.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -125,6 +132,7 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       ptoRequestId: pto.body.id,
       timesheetId: sheets.body.data[0].id,
       invitationId: invitation.body.id,
+      apiKeyId: apiKey.body.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -148,6 +156,9 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       `${name} kiosk`,
       invitation.body.id,
       invitation.body.email,
+      apiKey.body.id,
+      apiKey.body.prefix,
+      `${name} key`,
     ],
   };
 }
@@ -185,6 +196,7 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.memberId;
     case "id":
     case "entryId":
+      if (route.path.includes("/api-keys/")) return ids.apiKeyId;
       if (route.path.includes("/locations/")) {
         return route.method === "DELETE" ? ids.spareLocationId : ids.locationId;
       }
