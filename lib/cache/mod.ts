@@ -6,7 +6,13 @@
  * @module
  */
 
-export { type Cache, type CacheStats, logCacheError, ReadThrough } from "./port.ts";
+export {
+  type Cache,
+  cacheErrorMessage,
+  type CacheStats,
+  logCacheError,
+  ReadThrough,
+} from "./port.ts";
 export { LruCache, type LruOptions } from "./lru.ts";
 export { cacheKey } from "./keys.ts";
 

@@ -90,12 +90,21 @@ export class ReadThrough {
   }
 }
 
-/** The default error sink: one JSON line on stderr. */
+/**
+ * The error message fit for a log line: `@upstash/redis` appends the command with its
+ * arguments (the cached value, which may hold names and notes), so that part is cut off.
+ */
+export function cacheErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split(", command was:")[0].slice(0, 200);
+}
+
+/** The default error sink: one JSON line on stderr, without the cached value. */
 export function logCacheError(op: string, error: unknown): void {
   console.error(JSON.stringify({
     level: "warn",
     msg: "cache unavailable, computing instead",
     op,
-    error: error instanceof Error ? error.message : String(error),
+    error: cacheErrorMessage(error),
   }));
 }

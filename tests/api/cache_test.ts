@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { addMemberWithLogin, type Client, signUpOrg, type TestApp } from "../helpers.ts";
 import { HOUR, withApp } from "./support.ts";
-import { LruCache, ReadThrough } from "../../lib/cache/mod.ts";
+import { cacheErrorMessage, LruCache, ReadThrough } from "../../lib/cache/mod.ts";
+import { UpstashCache } from "../../lib/cache/upstash.ts";
+import { startUpstashShim } from "../fakes/upstash_cache_shim.ts";
 
 const H = 3600;
 
@@ -293,4 +295,48 @@ Deno.test("cache: entries are per organization, never shared across tenants", as
     assert.deepEqual([r1.computed, r2.computed, r2.hits], [1, 1, 0]);
     assert.deepEqual(r2.value.data.map((r: Row) => r.userId), [two.userId]);
   });
+});
+
+Deno.test("cache: with Upstash Redis (real redis-server) a report is a hit, then fresh after a write", async () => {
+  const shim = await startUpstashShim();
+  const logged: string[] = [];
+  const cache = new ReadThrough(
+    new UpstashCache({ url: shim.url, token: shim.token }),
+    (op, e) => logged.push(`${op}: ${cacheErrorMessage(e)}`),
+  );
+  try {
+    await withApp(async (app) => {
+      const tz = "America/Chicago";
+      app.clock.ms = Date.UTC(2027, 0, 20, 17);
+      const a = await signUpOrg(app, undefined, tz);
+      const base = `/api/v1/orgs/${a.orgId}`;
+      const entry = await ok(a.client, "POST", `${base}/time-entries`, {
+        userId: a.userId,
+        start: local("2027-01-05", "09:00", tz),
+        end: local("2027-01-05", "12:00", tz),
+        reason: "paper timesheet",
+      }, 201);
+      const path = `${base}/reports/hours?from=2027-01-04&to=2027-01-10&userId=${a.userId}`;
+      const worked = async () => ((await ok(a.client, "GET", path)).data[0] as Row).workedSeconds;
+      assert.deepEqual(await costOf(cache, worked), { value: 3 * H, hits: 0, computed: 1 });
+      assert.deepEqual(await costOf(cache, worked), { value: 3 * H, hits: 1, computed: 0 });
+      const keys = await shim.redis(["KEYS", "*"]) as string[];
+      assert.ok(keys.length >= 1 && keys.every((k) => k.startsWith(`cf:cache:${a.orgId}:`)));
+      await ok(a.client, "PATCH", `${base}/time-entries/${entry.id}`, {
+        end: local("2027-01-05", "13:00", tz),
+        reason: "stayed",
+      });
+      assert.deepEqual(await costOf(cache, worked), { value: 4 * H, hits: 0, computed: 1 });
+      // Redis gone: the report is still answered (computed), never a 500.
+      await shim.stopRedis();
+      assert.deepEqual(await costOf(cache, worked), { value: 4 * H, hits: 0, computed: 1 });
+      // The log line names the failure, never the cached value.
+      assert.equal(logged.length, 2);
+      assert.ok(
+        logged.every((l) => l.includes("redis unreachable") && !l.includes("workedSeconds")),
+      );
+    }, { cache });
+  } finally {
+    await shim.close();
+  }
 });
