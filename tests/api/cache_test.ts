@@ -2,7 +2,8 @@
  * The read cache through real HTTP (issue #8, section 4): hours reports and PTO balances are
  * served from the cache on a repeated read (counted: the second read computes nothing), and
  * every write to one of their inputs — an entry correction, a PTO approval, a settings change, a
- * member's rate or hire date, a new member, a running entry — is seen by the very next read.
+ * member's rate or hire date, a new member, a running entry, a new day — is seen by the very next
+ * read.
  */
 
 import assert from "node:assert/strict";
@@ -275,6 +276,21 @@ Deno.test("cache: PTO balances are served from the cache and never stale after a
     const closed = await costOf(cache, () => read());
     assert.equal(closed.computed, 1);
     assert.equal((await costOf(cache, () => read())).hits, 1);
+
+    // No write at all, but a new day: the pay period 2027-01-18 … 01-31 ends and its 10 h of
+    // work accrue 1 h. Today's date is part of the key, so yesterday's answer is not served.
+    await ok(admin, "POST", `${base}/time-entries`, {
+      userId: worker.userId,
+      start: local("2027-01-19", "08:00", tz),
+      end: local("2027-01-19", "18:00", tz),
+      reason: "imported",
+    }, 201);
+    assert.equal(of(await read(), "vacation").balanceSeconds, 3 * H);
+    assert.equal((await costOf(cache, () => read())).hits, 1);
+    app.clock.ms = Date.UTC(2027, 1, 1, 17);
+    const nextDay = await costOf(cache, () => read());
+    assert.equal(nextDay.computed, 1);
+    assert.equal(of(nextDay.value, "vacation").balanceSeconds, 4 * H);
   });
 });
 
