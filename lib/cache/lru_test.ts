@@ -86,3 +86,32 @@ Deno.test("cacheKey: per organization, and any change of the inputs changes the 
   assert.notEqual(a, await cacheKey("org1", "pto_balances", ["u1", "00000002"]));
   assert.notEqual(a, await cacheKey("org1", "hours_report", ["u1", "00000001"]));
 });
+
+Deno.test("ReadThrough: concurrent misses of one key compute once, each caller gets its own copy", async () => {
+  const cached = new ReadThrough(new LruCache());
+  let runs = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const compute = async () => {
+    runs++;
+    await gate;
+    return { list: [1] };
+  };
+  const all = Promise.all([1, 2, 3].map(() => cached.getOrCompute("k", 60_000, compute)));
+  release();
+  const [a, b, c] = await all;
+  assert.equal(runs, 1);
+  assert.deepEqual([a, b, c], [{ list: [1] }, { list: [1] }, { list: [1] }]);
+  a.list.push(2);
+  assert.deepEqual(b, { list: [1] });
+  assert.notEqual(b, c);
+  assert.deepEqual(cached.stats, { hits: 2, misses: 1, computed: 1, errors: 0 });
+});
+
+Deno.test("ReadThrough: a failed computation is not cached and the next read computes again", async () => {
+  const cached = new ReadThrough(new LruCache());
+  await assert.rejects(() =>
+    cached.getOrCompute("k", 60_000, () => Promise.reject(new Error("x")))
+  );
+  assert.equal(await cached.getOrCompute("k", 60_000, () => Promise.resolve(5)), 5);
+});

@@ -37,8 +37,9 @@ export interface CacheStats {
  * logged once per failure through `onError` — fail open, since every entry can be recomputed.
  */
 export class ReadThrough {
-  /** Hits, misses and computations since this instance was made. */
+  /** Hits (joining a computation in flight counts as one), misses and computations so far. */
   readonly stats: CacheStats = { hits: 0, misses: 0, computed: 0, errors: 0 };
+  readonly #inFlight = new Map<string, Promise<unknown>>();
 
   /**
    * @param cache where entries live
@@ -62,6 +63,22 @@ export class ReadThrough {
    */
   async getOrCompute<T>(key: string | null, ttlMs: number, compute: () => Promise<T>): Promise<T> {
     if (key === null) return await this.#compute(compute);
+    // Concurrent misses of one key in this process compute once; the others get a copy.
+    const pending = this.#inFlight.get(key);
+    if (pending) {
+      this.stats.hits++;
+      return JSON.parse(JSON.stringify(await pending)) as T;
+    }
+    const run = this.#lookup(key, ttlMs, compute);
+    this.#inFlight.set(key, run);
+    try {
+      return await run;
+    } finally {
+      this.#inFlight.delete(key);
+    }
+  }
+
+  async #lookup<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> {
     let found: T | undefined;
     try {
       found = await this.cache.get<T>(key);
