@@ -51,6 +51,10 @@ const schema = z.object({
     )
     .optional()
     .describe("the From of every mail sent over SMTP"),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional()
+    .describe("Upstash Redis REST URL: rate limits and the read cache shared by every process"),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional()
+    .describe("the Upstash Redis REST token (with UPSTASH_REDIS_REST_URL)"),
   ...priceVars,
 }).refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET, {
   message: "set STRIPE_WEBHOOK_SECRET together with STRIPE_SECRET_KEY",
@@ -61,6 +65,9 @@ const schema = z.object({
 }).refine((e) => !e.MAIL_FROM || e.SMTP_URL, {
   message: "MAIL_FROM is used only with SMTP_URL: set SMTP_URL too, or unset MAIL_FROM",
   path: ["SMTP_URL"],
+}).refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
+  message: "set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN together",
+  path: ["UPSTASH_REDIS_REST_TOKEN"],
 });
 
 /** SMTP settings; null when mail stays in the embedded KV mailbox. */
@@ -97,6 +104,8 @@ export interface Config {
   operatorEmails: string[];
   /** SMTP delivery, or null when mail is kept in the KV mailbox (`/ops/mail`). */
   smtp: SmtpConfig | null;
+  /** Upstash Redis (REST), or null: rate limits in Deno KV, the read cache in process. */
+  upstash: { url: string; token: string } | null;
 }
 
 /**
@@ -139,5 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     operatorEmails: e.OPERATOR_EMAILS.split(",").map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : null,
+    upstash: e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
+      ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
+      : null,
   };
 }

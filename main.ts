@@ -10,6 +10,8 @@
 
 import { type Config, loadConfig } from "./config.ts";
 import { createApp } from "./app.ts";
+import { LruCache, ReadThrough } from "./lib/cache/mod.ts";
+import { UpstashCache } from "./lib/cache/upstash.ts";
 import { runMigrations, Store, StoreIntegrityError } from "./lib/kv/mod.ts";
 import { MIGRATIONS } from "./lib/migrations.ts";
 import { DEFAULT_ITERATIONS } from "./lib/identity/password.ts";
@@ -85,6 +87,10 @@ if (import.meta.main) {
     console.error("jobs: the queue listener stopped:", err)
   );
   const outbox = new Outbox(store, jobs, Date.now);
+  // The read cache: shared through Upstash Redis when configured, else in this process.
+  const cache = new ReadThrough(
+    config.upstash ? new UpstashCache(config.upstash) : new LruCache(),
+  );
   const app = createApp({
     store,
     config,
@@ -95,6 +101,7 @@ if (import.meta.main) {
     jobs,
     outbox,
     mailer,
+    cache,
   });
   startOutboxSweep(outbox);
   Deno.cron("reconcile seats", RECONCILE_SEATS_CRON, async () => {

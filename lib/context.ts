@@ -29,6 +29,7 @@ import type { TimelineKeys } from "./entries/repository.ts";
 import type { JobPort } from "./jobs/outbox.ts";
 import type { Scope } from "./apikeys/scopes.ts";
 import type { AccessPort } from "./members/access.ts";
+import type { ReadThrough } from "./cache/port.ts";
 
 /** The member a user principal acts as, as read with the organization (one round trip). */
 export interface ActingMember {
@@ -48,6 +49,8 @@ export interface Services {
   publicUrl: string;
   /** Ends a deactivated person's sessions once no membership of theirs is active. */
   access: AccessPort;
+  /** Read-through cache of expensive reads, keyed by their inputs' revisions (`lib/cache`). */
+  cache: ReadThrough;
 }
 
 /** What a use case knows about its request. */

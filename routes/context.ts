@@ -21,6 +21,7 @@ import type { JobTransport } from "../lib/jobs/jobs.ts";
 import type { Outbox } from "../lib/jobs/outbox.ts";
 import type { MailPort } from "../lib/mail/mail.ts";
 import type { Principal } from "../lib/principal.ts";
+import type { ReadThrough } from "../lib/cache/port.ts";
 
 /** What the app is built from. Tests inject their own clock and cheaper password hashing. */
 export interface AppDeps {
@@ -50,6 +51,11 @@ export interface AppDeps {
   mailer: MailPort;
   /** Where request log lines go (one JSON object per call); standard output when absent. */
   log?: (line: string) => void;
+  /**
+   * The read-through cache of expensive reads (`lib/cache`): `main.ts` picks Upstash Redis when
+   * configured. Absent: an in-process LRU of this app.
+   */
+  cache?: ReadThrough;
 }
 
 /** The organization a request acts in, after authorization. */

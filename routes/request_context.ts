@@ -12,8 +12,19 @@ import { DomainError } from "../lib/errors.ts";
 import { entitlements } from "./middleware/plan.ts";
 import type { Entitlements } from "../lib/billing/entitlements.ts";
 import { storeAccess } from "../lib/members/access.ts";
+import { LruCache, ReadThrough } from "../lib/cache/mod.ts";
 
 const CONTEXTS = new WeakMap<Request, RequestContext>();
+/** The in-process cache of each app built without `deps.cache`. */
+const DEFAULT_CACHES = new WeakMap<object, ReadThrough>();
+
+/** `deps.cache`, else one in-process LRU per app (its deps object). */
+function cacheOf(deps: AppContext["var"]["deps"]): ReadThrough {
+  if (deps.cache) return deps.cache;
+  let made = DEFAULT_CACHES.get(deps);
+  if (!made) DEFAULT_CACHES.set(deps, made = new ReadThrough(new LruCache()));
+  return made;
+}
 
 /**
  * The use-case context of this request (after `requireOrg` or `orgMember`).
@@ -60,6 +71,7 @@ export function requestContext(c: AppContext): RequestContext {
         return origin ??= publicOrigin(c);
       },
       access: storeAccess(deps.store),
+      cache: cacheOf(deps),
     },
   };
   CONTEXTS.set(c.req.raw, ctx);

@@ -18,7 +18,9 @@ import { decodeCursorParam } from "../kv/mod.ts";
 import { getMembership, isManager, type Membership } from "../members/members.ts";
 import type { PtoType } from "../settings/schema.ts";
 import { localDateOf } from "../time/week.ts";
+import { CACHE_TTL_MS } from "../cache/mod.ts";
 import { type MemberBalances, memberBalances } from "./balance.ts";
+import { balancesCacheKey } from "./balance_cache.ts";
 import { type CalendarDay, teamCalendar } from "./calendar.ts";
 import { saveCheckpoints } from "./checkpoints.ts";
 import { parseInput } from "../validation.ts";
@@ -64,21 +66,23 @@ async function subject(
   return m.value;
 }
 
-/** Balances of `membership` as of now, storing the checkpoints the read computed. */
+/**
+ * Balances of `membership` as of now, storing the checkpoints the read computed. Answers are
+ * cached under the revisions of their inputs (`balance_cache.ts`), so a write is seen at once;
+ * the answer's `checkpoints` are then already stored and left empty.
+ */
 export async function readBalances(
   ctx: RequestContext,
   membership: Membership,
   typeIds?: string[],
 ): Promise<MemberBalances> {
-  const position = await memberBalances(
-    ctx.scope,
-    ctx.settings.settings,
-    membership,
-    ctx.now,
-    typeIds,
-  );
-  await saveCheckpoints(ctx.scope, membership.userId, position.checkpoints);
-  return position;
+  const settings = ctx.settings.settings;
+  const key = await balancesCacheKey(ctx.scope, settings, membership, ctx.now, typeIds);
+  return await ctx.services.cache.getOrCompute(key, CACHE_TTL_MS, async () => {
+    const position = await memberBalances(ctx.scope, settings, membership, ctx.now, typeIds);
+    await saveCheckpoints(ctx.scope, membership.userId, position.checkpoints);
+    return { ...position, checkpoints: [] };
+  });
 }
 
 /**

@@ -25,7 +25,16 @@ import type { Settings } from "../settings/schema.ts";
 import type { OvertimeRules } from "../overtime/engine.ts";
 import { periodContaining } from "../time/periods.ts";
 import { localDateOf } from "../time/week.ts";
-import { hoursReport, hoursRow, type HoursTotals, type MemberHours, payRules } from "./hours.ts";
+import { CACHE_TTL_MS } from "../cache/mod.ts";
+import {
+  type HoursReport,
+  hoursReport,
+  hoursRow,
+  type HoursTotals,
+  type MemberHours,
+  payRules,
+} from "./hours.ts";
+import { hoursReportCacheKey } from "./hours_cache.ts";
 import type { HoursReportInput } from "./schemas.ts";
 
 /** True when the plan lets the pay engine apply the organization's overtime rules. */
@@ -52,16 +61,28 @@ function authorizeReport(ctx: RequestContext, input: HoursReportInput): void {
   }
 }
 
-function run(ctx: RequestContext, input: HoursReportInput, withDays: boolean) {
-  return hoursReport(ctx.scope, {
+/**
+ * The report, cached under the revisions of everything it reads (`hours_cache.ts`): a write to
+ * any input is seen by the next read.
+ */
+async function run(
+  ctx: RequestContext,
+  input: HoursReportInput,
+  withDays: boolean,
+): Promise<HoursReport> {
+  const q = {
     from: Temporal.PlainDate.from(input.from),
     to: Temporal.PlainDate.from(input.to),
     userIds: input.userId ? [input.userId] : null,
     withDays,
-    settings: ctx.settings.settings,
-    now: ctx.now,
-    overtimeRules: overtimeOn(ctx),
-  });
+    settings: payingSettings(ctx),
+  };
+  const key = await hoursReportCacheKey(ctx.scope, q);
+  return await ctx.services.cache.getOrCompute(
+    key,
+    CACHE_TTL_MS,
+    () => hoursReport(ctx.scope, { ...q, now: ctx.now }),
+  );
 }
 
 /**
