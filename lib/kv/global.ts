@@ -81,4 +81,10 @@ export const globalKeys = {
    * to people, some of whom belong to no organization yet.
    */
   mail: (id?: string): Key => makeKey(id === undefined ? ["mail"] : ["mail", id]),
+  /**
+   * Rate limiter state (`lib/ratelimit/kv.ts`) by limiter key (`api:<orgId>`, `session:<userId>`):
+   * the limit is checked before a request's organization is read, and a per-user abuse limit
+   * spans every organization the person belongs to. Expires with its window.
+   */
+  rateLimit: (key: string): Key => makeKey(["ratelimit", key]),
 } as const;
