@@ -51,7 +51,17 @@ const schema = z.object({
     )
     .optional()
     .describe("the From of every mail sent over SMTP"),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/, error: "an http(s):// URL" }).optional()
+    .describe("Upstash Redis REST address: rate limits in Redis instead of Deno KV"),
+  UPSTASH_REDIS_REST_TOKEN: z.string().trim().min(1).optional()
+    .describe("the Upstash Redis REST token (set together with UPSTASH_REDIS_REST_URL)"),
   ...priceVars,
+}).refine((e) => !e.UPSTASH_REDIS_REST_URL || e.UPSTASH_REDIS_REST_TOKEN, {
+  message: "set UPSTASH_REDIS_REST_TOKEN together with UPSTASH_REDIS_REST_URL",
+  path: ["UPSTASH_REDIS_REST_TOKEN"],
+}).refine((e) => !e.UPSTASH_REDIS_REST_TOKEN || e.UPSTASH_REDIS_REST_URL, {
+  message: "set UPSTASH_REDIS_REST_URL together with UPSTASH_REDIS_REST_TOKEN",
+  path: ["UPSTASH_REDIS_REST_URL"],
 }).refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET, {
   message: "set STRIPE_WEBHOOK_SECRET together with STRIPE_SECRET_KEY",
   path: ["STRIPE_WEBHOOK_SECRET"],
@@ -81,6 +91,14 @@ export interface StripeConfig {
   prices: Partial<Record<`${(typeof PAID_PLANS)[number]}_${(typeof INTERVALS)[number]}`, string>>;
 }
 
+/** Upstash Redis settings; null when rate limits are kept in Deno KV. */
+export interface UpstashConfig {
+  /** `UPSTASH_REDIS_REST_URL`. */
+  url: string;
+  /** `UPSTASH_REDIS_REST_TOKEN` (a secret: never log it). */
+  token: string;
+}
+
 /** Validated configuration. */
 export interface Config {
   port: number;
@@ -97,6 +115,8 @@ export interface Config {
   operatorEmails: string[];
   /** SMTP delivery, or null when mail is kept in the KV mailbox (`/ops/mail`). */
   smtp: SmtpConfig | null;
+  /** Upstash Redis for rate limits, or null for the embedded Deno KV limiter. */
+  upstash: UpstashConfig | null;
 }
 
 /**
@@ -139,5 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     operatorEmails: e.OPERATOR_EMAILS.split(",").map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     smtp: e.SMTP_URL && e.MAIL_FROM ? { url: e.SMTP_URL, from: e.MAIL_FROM } : null,
+    upstash: e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
+      ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
+      : null,
   };
 }

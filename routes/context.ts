@@ -20,6 +20,7 @@ import type { JobTransport } from "../lib/jobs/jobs.ts";
 import type { Outbox } from "../lib/jobs/outbox.ts";
 import type { MailPort } from "../lib/mail/mail.ts";
 import type { Principal } from "../lib/principal.ts";
+import type { RateLimiter, RateRule } from "../lib/ratelimit/limiter.ts";
 
 /** What the app is built from. Tests inject their own clock and cheaper password hashing. */
 export interface AppDeps {
@@ -49,6 +50,12 @@ export interface AppDeps {
   mailer: MailPort;
   /** Where request log lines go (one JSON object per call); standard output when absent. */
   log?: (line: string) => void;
+  /**
+   * Rate limits (`routes/middleware/rate_limit.ts`): the limiter (absent: the KV limiter over
+   * `store`; `main.ts` passes the Upstash one when configured) and the per-person abuse limit of
+   * session traffic (absent: 600 a minute).
+   */
+  rateLimit?: { limiter?: RateLimiter; sessionRule?: RateRule };
 }
 
 /** The organization a request acts in, after authorization. */
