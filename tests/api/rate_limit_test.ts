@@ -15,6 +15,8 @@ import { loadConfig } from "../../config.ts";
 import type { AppDeps, AppEnv, OrgContext } from "../../routes/context.ts";
 import { onError } from "../../routes/middleware/errors.ts";
 import { rateLimit } from "../../routes/middleware/rate_limit.ts";
+import { meterApiRequests } from "../../routes/middleware/usage.ts";
+import type { OrgScope } from "../../lib/kv/mod.ts";
 import { entitlementsOf } from "../../lib/billing/entitlements.ts";
 import { newBillingRecord } from "../../lib/billing/lifecycle.ts";
 import type { PlanId } from "../../lib/billing/plans.ts";
@@ -180,7 +182,13 @@ Deno.test("upstash mode: Redis unreachable → requests go on (fail open)", asyn
 });
 
 /** A small app with the middleware and an `api_key` principal on an org of `plan`. */
-function keyApp(store: Store, plan: PlanId, limiter: RateLimiter, orgId = "org-k") {
+function keyApp(
+  store: Store,
+  plan: PlanId,
+  limiter: RateLimiter,
+  orgId = "org-k",
+  scope?: OrgScope,
+) {
   const now = () => Date.UTC(2026, 11, 2, 9);
   const deps = {
     store,
@@ -197,11 +205,12 @@ function keyApp(store: Store, plan: PlanId, limiter: RateLimiter, orgId = "org-k
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     c.set("principal", { type: "api_key", keyId: c.req.header("x-key") ?? "k1", scopes: [] });
-    c.set("org", { scope: { orgId } } as unknown as OrgContext);
+    c.set("org", { scope: scope ?? { orgId } } as unknown as OrgContext);
     c.set("entitlements", ent);
     await next();
   });
   app.use("*", rateLimit());
+  if (scope) app.use("*", meterApiRequests());
   let handled = 0;
   app.get("*", (c) => {
     handled++;
@@ -266,4 +275,45 @@ Deno.test("config: UPSTASH_REDIS_REST_URL and _TOKEN are set together", () => {
     () => loadConfig({ UPSTASH_REDIS_REST_URL: "redis://x:6379", UPSTASH_REDIS_REST_TOKEN: "t" }),
     /UPSTASH_REDIS_REST_URL: an http\(s\):\/\/ URL/,
   );
+});
+
+Deno.test("API usage per key beside the organization's total: GET …/billing and the billing page", async () => {
+  const app = await testApp();
+  app.clock.ms = Date.UTC(2026, 11, 2, 9); // the key app's clock
+  try {
+    const { client, orgId } = await signUpOrg(app);
+    const scope = (await app.store.scopeForJob(orgId))!;
+    const limiter = new KvRateLimiter(app.store, app.clock.now);
+    const keys = keyApp(app.store, "enterprise", limiter, orgId, scope);
+    for (const key of ["key-a", "key-b", "key-a", "key-a"]) {
+      const res = await keys.app.request("/x", { headers: { "x-key": key } });
+      assert.equal(res.status, 200);
+    }
+    const billing = await client.json("GET", `/api/v1/orgs/${orgId}/billing`);
+    assert.equal(billing.status, 200);
+    assert.deepEqual(billing.body.usage.apiKeys, [
+      { keyId: "key-a", today: 3, total: 3, label: "key-a" },
+      { keyId: "key-b", today: 1, total: 1, label: "key-b" },
+    ]);
+    // The organization's total counts the key requests and the admin's own requests.
+    assert.ok(billing.body.usage.today.apiRequests >= 5, `${billing.body.usage.today.apiRequests}`);
+    assert.ok(
+      billing.body.usage.series.every((d: Record<string, unknown>) =>
+        Object.keys(d).every((k) => !k.includes(":"))
+      ),
+      "per-key counters stay out of the daily series",
+    );
+
+    const page = await client.request("GET", `/o/${orgId}/billing`);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.match(html, /API requests by key/);
+    assert.match(
+      html,
+      /<code>key-a<\/code><\/th><td data-col="today">3<\/td><td data-col="total">3</,
+    );
+    assert.match(html, /<code>key-b<\/code><\/th><td data-col="today">1<\/td>/);
+  } finally {
+    app.close();
+  }
 });
