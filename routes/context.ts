@@ -51,11 +51,11 @@ export interface AppDeps {
   /** Where request log lines go (one JSON object per call); standard output when absent. */
   log?: (line: string) => void;
   /**
-   * Rate limits (`routes/middleware/rate_limit.ts`): the limiter (absent: the KV limiter over
-   * `store`; `main.ts` passes the Upstash one when configured) and the per-person abuse limit of
-   * session traffic (absent: 600 a minute).
+   * Rate limits (`routes/middleware/rate_limit.ts`): the limiter of plan quotas (absent: the KV
+   * limiter over `store`; `main.ts` passes the Upstash one when configured), the per-person abuse
+   * limit of session traffic (absent: 600 a minute) and its limiter (absent: process memory).
    */
-  rateLimit?: { limiter?: RateLimiter; sessionRule?: RateRule };
+  rateLimit?: { limiter?: RateLimiter; sessionRule?: RateRule; sessionLimiter?: RateLimiter };
 }
 
 /** The organization a request acts in, after authorization. */

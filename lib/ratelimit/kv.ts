@@ -15,6 +15,7 @@
 
 import { globalKeys, type Store } from "../kv/mod.ts";
 import type { RateDecision, RateLimiter, RateRule } from "./limiter.ts";
+import { gcra } from "./memory.ts";
 
 /** How many lost races one request retries before it is refused as over the limit. */
 export const KV_LIMITER_RETRIES = 20;
@@ -58,7 +59,6 @@ export class KvRateLimiter implements RateLimiter {
 
   async #decide(key: string, rule: RateRule): Promise<RateDecision> {
     const kvKey = globalKeys.rateLimit(key);
-    const interval = rule.windowMs / rule.limit;
     let known = this.#known.get(key);
     for (let attempt = 0; attempt <= KV_LIMITER_RETRIES; attempt++) {
       if (!known) {
@@ -66,19 +66,11 @@ export class KvRateLimiter implements RateLimiter {
         known = { tat: e.value?.tat ?? 0, versionstamp: e.versionstamp };
       }
       const now = this.#now();
-      const tat = Math.max(known.tat, now);
-      const next = tat + interval;
-      const allowAt = next - rule.windowMs;
-      if (allowAt > now) {
-        // Refused: nothing is written. The state may be stale, which only errs towards refusing
-        // a request another process's state would also refuse (tat only grows).
-        return {
-          allowed: false,
-          limit: rule.limit,
-          remaining: 0,
-          resetMs: Math.ceil(allowAt - now),
-        };
-      }
+      const step = gcra(known.tat, now, rule);
+      // Refused: nothing is written. The state may be stale, which only errs towards refusing
+      // what another process's state would also refuse (tat only grows).
+      if (!step.decision.allowed) return step.decision;
+      const next = step.tat;
       let versionstamp: string | null;
       try {
         versionstamp = await this.#store.atomic()
@@ -93,17 +85,17 @@ export class KvRateLimiter implements RateLimiter {
       }
       if (versionstamp) {
         this.#remember(key, { tat: next, versionstamp });
-        return {
-          allowed: true,
-          limit: rule.limit,
-          remaining: Math.max(0, Math.floor((now - allowAt) / interval + 1e-9)),
-          resetMs: Math.ceil(next - now),
-        };
+        return step.decision;
       }
       known = undefined; // another process moved it: re-read and decide again
     }
     this.#known.delete(key);
-    return { allowed: false, limit: rule.limit, remaining: 0, resetMs: Math.ceil(interval) };
+    return {
+      allowed: false,
+      limit: rule.limit,
+      remaining: 0,
+      resetMs: Math.ceil(rule.windowMs / rule.limit),
+    };
   }
 
   #remember(key: string, state: Known): void {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { Store } from "../kv/mod.ts";
 import { KvRateLimiter } from "./kv.ts";
+import { MemoryRateLimiter } from "./memory.ts";
 import { FAIL_OPEN_LOG_INTERVAL_MS, UpstashRateLimiter } from "./upstash.ts";
 import type { RateLimiter } from "./limiter.ts";
 import { startUpstash } from "../../tests/fakes/upstash_rest.ts";
@@ -39,8 +40,21 @@ async function upstashAdapter(): Promise<Adapter> {
   };
 }
 
+function memoryAdapter(): Promise<Adapter> {
+  let now = Date.UTC(2026, 11, 2, 9);
+  return Promise.resolve({
+    limiter: new MemoryRateLimiter(() => now),
+    wait: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  });
+}
+
 const ADAPTERS: [string, () => Promise<Adapter>][] = [
   ["kv", kvAdapter],
+  ["memory", memoryAdapter],
   ["upstash", upstashAdapter],
 ];
 

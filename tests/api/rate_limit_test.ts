@@ -125,62 +125,6 @@ Deno.test("a Free organization's browser traffic is never charged to an API quot
   }
 });
 
-Deno.test("upstash mode: the same headers and 429 through a real redis-server", async () => {
-  const fake = await startUpstash();
-  const app = await testApp({
-    rateLimit: {
-      limiter: new UpstashRateLimiter({ url: fake.url, token: fake.token }),
-      sessionRule: { limit: 4, windowMs: 60_000 },
-    },
-  });
-  try {
-    const { client, orgId, userId } = await signUpOrg(app);
-    const refused = await assertRateLimited(
-      () => client.request("GET", `/api/v1/orgs/${orgId}/members`),
-      4,
-    );
-    const retryAfter = Number(refused.headers.get("Retry-After"));
-    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
-    const keys = await fake.redis("KEYS", "clockflow:ratelimit:*");
-    assert.ok(Array.isArray(keys) && keys.length > 0, "the window is kept in Redis");
-    assert.equal(
-      (await app.store.get(globalKeys.rateLimit(`session:${userId}`))).value,
-      null,
-    );
-  } finally {
-    app.close();
-    await fake.stop();
-  }
-});
-
-Deno.test("upstash mode: Redis unreachable → requests go on (fail open)", async () => {
-  const fake = await startUpstash();
-  const lines: string[] = [];
-  const app = await testApp({
-    rateLimit: {
-      limiter: new UpstashRateLimiter({
-        url: fake.url,
-        token: fake.token,
-        log: (l) => lines.push(l),
-      }),
-      sessionRule: { limit: 2, windowMs: 60_000 },
-    },
-  });
-  try {
-    const { client, orgId } = await signUpOrg(app);
-    await fake.pause();
-    for (let i = 0; i < 5; i++) {
-      const res = await client.request("GET", `/api/v1/orgs/${orgId}`);
-      await res.body?.cancel();
-      assert.equal(res.status, 200);
-    }
-    assert.equal(lines.length, 1);
-  } finally {
-    app.close();
-    await fake.stop();
-  }
-});
-
 /** A small app with the middleware and an `api_key` principal on an org of `plan`. */
 function keyApp(
   store: Store,
@@ -315,5 +259,68 @@ Deno.test("API usage per key beside the organization's total: GET …/billing an
     assert.match(html, /<code>key-b<\/code><\/th><td data-col="today">1<\/td>/);
   } finally {
     app.close();
+  }
+});
+
+Deno.test("upstash mode: an API key's plan quota, headers and 429 through a real redis-server", async () => {
+  const fake = await startUpstash();
+  const store = await Store.open(":memory:");
+  try {
+    const limiter = new UpstashRateLimiter({ url: fake.url, token: fake.token });
+    const orgId = `org-${crypto.randomUUID()}`;
+    const { app, handled } = keyApp(store, "team", limiter, orgId);
+    const refused = await assertRateLimited(async () => await app.request("/x"), 60);
+    const retryAfter = Number(refused.headers.get("Retry-After"));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    assert.equal(handled(), 60);
+    const keys = await fake.redis("KEYS", "clockflow:ratelimit:*");
+    assert.ok(Array.isArray(keys) && keys.length > 0, "the window is kept in Redis");
+    assert.equal((await store.get(globalKeys.rateLimit(`api:${orgId}`))).value, null);
+  } finally {
+    store.close();
+    await fake.stop();
+  }
+});
+
+Deno.test("upstash mode: Redis unreachable → key requests go on (fail open), one log line", async () => {
+  const fake = await startUpstash();
+  const store = await Store.open(":memory:");
+  const lines: string[] = [];
+  try {
+    const limiter = new UpstashRateLimiter({
+      url: fake.url,
+      token: fake.token,
+      log: (l) => lines.push(l),
+    });
+    const { app, handled } = keyApp(store, "team", limiter);
+    await fake.pause();
+    for (let i = 0; i < 70; i++) {
+      const res = await app.request("/x");
+      assert.equal(res.status, 200);
+    }
+    assert.equal(handled(), 70);
+    assert.equal(lines.length, 1);
+  } finally {
+    store.close();
+    await fake.stop();
+  }
+});
+
+Deno.test("session traffic: the abuse limit is kept in memory, never in KV or Redis", async () => {
+  const fake = await startUpstash();
+  const app = await testApp({
+    rateLimit: {
+      limiter: new UpstashRateLimiter({ url: fake.url, token: fake.token }),
+      sessionRule: SESSION_RULE,
+    },
+  });
+  try {
+    const { client, orgId, userId } = await signUpOrg(app);
+    await assertRateLimited(() => client.request("GET", `/api/v1/orgs/${orgId}/members`), 5);
+    assert.equal((await app.store.get(globalKeys.rateLimit(`session:${userId}`))).value, null);
+    assert.deepEqual(await fake.redis("KEYS", "*"), []);
+  } finally {
+    app.close();
+    await fake.stop();
   }
 });
