@@ -198,3 +198,22 @@ Deno.test("upstash limiter: a wrong token fails open too (and is logged)", async
     await fake.stop();
   }
 });
+
+Deno.test("kv and memory limiters: a clock that went back more than a window starts afresh", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    let now = Date.UTC(2026, 11, 2, 9);
+    for (const limiter of [new KvRateLimiter(store, () => now), new MemoryRateLimiter(() => now)]) {
+      now = Date.UTC(2026, 11, 2, 9);
+      const rule = { limit: 2, windowMs: 60_000 };
+      await limiter.limit("back", rule);
+      await limiter.limit("back", rule);
+      assert.equal((await limiter.limit("back", rule)).allowed, false);
+      now -= 30 * 24 * 3600 * 1000;
+      const d = await limiter.limit("back", rule);
+      assert.deepEqual([d.allowed, d.remaining], [true, 1]);
+    }
+  } finally {
+    store.close();
+  }
+});

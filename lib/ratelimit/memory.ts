@@ -22,6 +22,9 @@ export function gcra(
   rule: RateRule,
 ): { decision: RateDecision; tat: number } {
   const interval = rule.windowMs / rule.limit;
+  // A state more than a window ahead means the clock went back: start afresh rather than
+  // refuse for as long as the clock jumped.
+  if (tat > now + rule.windowMs) tat = now;
   const next = Math.max(tat, now) + interval;
   const allowAt = next - rule.windowMs;
   if (allowAt > now) {
