@@ -51,11 +51,17 @@ const schema = z.object({
     )
     .optional()
     .describe("the From of every mail sent over SMTP"),
-  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/ }).optional()
-    .describe("Upstash Redis REST URL: rate limits and the read cache shared by every process"),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional()
-    .describe("the Upstash Redis REST token (with UPSTASH_REDIS_REST_URL)"),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/, error: "an http(s):// URL" }).optional()
+    .describe("Upstash Redis REST address: rate limits and the read cache in Redis"),
+  UPSTASH_REDIS_REST_TOKEN: z.string().trim().min(1).optional()
+    .describe("the Upstash Redis REST token (set together with UPSTASH_REDIS_REST_URL)"),
   ...priceVars,
+}).refine((e) => !e.UPSTASH_REDIS_REST_URL || e.UPSTASH_REDIS_REST_TOKEN, {
+  message: "set UPSTASH_REDIS_REST_TOKEN together with UPSTASH_REDIS_REST_URL",
+  path: ["UPSTASH_REDIS_REST_TOKEN"],
+}).refine((e) => !e.UPSTASH_REDIS_REST_TOKEN || e.UPSTASH_REDIS_REST_URL, {
+  message: "set UPSTASH_REDIS_REST_URL together with UPSTASH_REDIS_REST_TOKEN",
+  path: ["UPSTASH_REDIS_REST_URL"],
 }).refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET, {
   message: "set STRIPE_WEBHOOK_SECRET together with STRIPE_SECRET_KEY",
   path: ["STRIPE_WEBHOOK_SECRET"],
@@ -65,9 +71,6 @@ const schema = z.object({
 }).refine((e) => !e.MAIL_FROM || e.SMTP_URL, {
   message: "MAIL_FROM is used only with SMTP_URL: set SMTP_URL too, or unset MAIL_FROM",
   path: ["SMTP_URL"],
-}).refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
-  message: "set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN together",
-  path: ["UPSTASH_REDIS_REST_TOKEN"],
 });
 
 /** SMTP settings; null when mail stays in the embedded KV mailbox. */
@@ -88,6 +91,14 @@ export interface StripeConfig {
   prices: Partial<Record<`${(typeof PAID_PLANS)[number]}_${(typeof INTERVALS)[number]}`, string>>;
 }
 
+/** Upstash Redis settings; null when rate limits are kept in Deno KV. */
+export interface UpstashConfig {
+  /** `UPSTASH_REDIS_REST_URL`. */
+  url: string;
+  /** `UPSTASH_REDIS_REST_TOKEN` (a secret: never log it). */
+  token: string;
+}
+
 /** Validated configuration. */
 export interface Config {
   port: number;
@@ -104,8 +115,8 @@ export interface Config {
   operatorEmails: string[];
   /** SMTP delivery, or null when mail is kept in the KV mailbox (`/ops/mail`). */
   smtp: SmtpConfig | null;
-  /** Upstash Redis (REST), or null: rate limits in Deno KV, the read cache in process. */
-  upstash: { url: string; token: string } | null;
+  /** Upstash Redis (REST) for rate limits and the read cache, or null: the embedded KV limiter and an in-process cache. */
+  upstash: UpstashConfig | null;
 }
 
 /**

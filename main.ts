@@ -23,6 +23,7 @@ import { createJobHandler } from "./jobs/mod.ts";
 import { reconcileSeats } from "./jobs/reconcile_seats.ts";
 import { KvMailbox, type MailPort } from "./lib/mail/mail.ts";
 import { redactSmtpUrl, SmtpMailer } from "./lib/mail/smtp.ts";
+import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratelimit/mod.ts";
 
 /** How often the outbox is swept for jobs whose hand-off has not happened yet. */
 export const OUTBOX_SWEEP_MS = 10_000;
@@ -91,6 +92,10 @@ if (import.meta.main) {
   const cache = new ReadThrough(
     config.upstash ? new UpstashCache(config.upstash) : new LruCache(),
   );
+  // Rate limits in Upstash Redis when configured (failing open if it is unreachable), else KV.
+  const limiter: RateLimiter = config.upstash
+    ? new UpstashRateLimiter(config.upstash)
+    : new KvRateLimiter(store, Date.now);
   const app = createApp({
     store,
     config,
@@ -102,6 +107,7 @@ if (import.meta.main) {
     outbox,
     mailer,
     cache,
+    rateLimit: { limiter },
   });
   startOutboxSweep(outbox);
   Deno.cron("reconcile seats", RECONCILE_SEATS_CRON, async () => {
@@ -122,6 +128,11 @@ if (import.meta.main) {
     config.smtp
       ? `mail: SMTP at ${redactSmtpUrl(config.smtp.url)} from ${config.smtp.from}`
       : "mail: kept in KV (operators read it at /ops/mail) and printed as MAIL lines",
+  );
+  console.log(
+    config.upstash
+      ? `rate limits: Upstash Redis at ${new URL(config.upstash.url).host}`
+      : "rate limits: Deno KV",
   );
   Deno.serve({
     port: config.port,

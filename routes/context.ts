@@ -22,6 +22,7 @@ import type { Outbox } from "../lib/jobs/outbox.ts";
 import type { MailPort } from "../lib/mail/mail.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { ReadThrough } from "../lib/cache/port.ts";
+import type { RateLimiter, RateRule } from "../lib/ratelimit/limiter.ts";
 
 /** What the app is built from. Tests inject their own clock and cheaper password hashing. */
 export interface AppDeps {
@@ -56,6 +57,12 @@ export interface AppDeps {
    * configured. Absent: an in-process LRU of this app.
    */
   cache?: ReadThrough;
+  /**
+   * Rate limits (`routes/middleware/rate_limit.ts`): the limiter of plan quotas (absent: the KV
+   * limiter over `store`; `main.ts` passes the Upstash one when configured), the per-person abuse
+   * limit of session traffic (absent: 600 a minute) and its limiter (absent: process memory).
+   */
+  rateLimit?: { limiter?: RateLimiter; sessionRule?: RateRule; sessionLimiter?: RateLimiter };
 }
 
 /** The organization a request acts in, after authorization. */

@@ -202,6 +202,7 @@ export function BillingPage(p: BillingPageProps) {
           exportable, and only additions beyond a limit are refused until you are back under it.
           Storage is an estimate, measured once a day.
         </p>
+        <ApiKeyUsage status={s} />
       </section>
 
       <section class="card" aria-labelledby="billing-usage">
@@ -301,5 +302,52 @@ export function BillingPage(p: BillingPageProps) {
       )}
       <p class="hint">Dates are shown in the organization's time zone; usage days are UTC days.</p>
     </Layout>
+  );
+}
+
+/**
+ * API requests per key beside the organization's total (which also counts the team's own
+ * browser requests; only API keys are held to the plan's requests per minute).
+ */
+function ApiKeyUsage({ status: s }: { status: BillingStatus }) {
+  const keys = s.usage.apiKeys;
+  const total30 = s.usage.series.reduce((n, d) => n + d.apiRequests, 0);
+  return (
+    <>
+      <h3 id="billing-api-keys">API requests by key</h3>
+      {keys.length === 0
+        ? <p class="hint">No API key made requests in the last 30 days.</p>
+        : (
+          <div class="table-wrap">
+            <table class="figures" id="api-key-usage" aria-labelledby="billing-api-keys">
+              <thead>
+                <tr>
+                  <th scope="col">Key</th>
+                  <th scope="col">Today</th>
+                  <th scope="col">Last 30 days</th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((k) => (
+                  <tr key={k.keyId}>
+                    <th scope="row">
+                      <code>{k.label}</code>
+                    </th>
+                    <td data-col="today">{k.today.toLocaleString("en-US")}</td>
+                    <td data-col="total">{k.total.toLocaleString("en-US")}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">Organization (all requests)</th>
+                  <td data-col="today">{s.usage.today.apiRequests.toLocaleString("en-US")}</td>
+                  <td data-col="total">{total30.toLocaleString("en-US")}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+        )}
+    </>
   );
 }

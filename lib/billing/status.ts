@@ -17,8 +17,9 @@ import type { Entitlements } from "./entitlements.ts";
 import type { BillingMode, Standing, SubscriptionStatus } from "./lifecycle.ts";
 import { type Feature, type Limits, type PlanId, PLANS } from "./plans.ts";
 import {
+  type KeyUsage,
   measureStorage,
-  readUsage,
+  readUsageDetail,
   recordActiveMembers,
   type UsageDay,
   usageDay,
@@ -62,6 +63,12 @@ export interface BillingStatus {
     today: Pick<UsageDay, "entriesCreated" | "apiRequests" | "webhookDeliveries">;
     /** The last 30 UTC days, oldest first, ending today. */
     series: UsageDay[];
+    /**
+     * API requests per key (today and over the 30 days; most used first), beside the
+     * organization's total `apiRequests`. `label` is the key's public prefix when known, else
+     * its id.
+     */
+    apiKeys: (KeyUsage & { label: string })[];
   };
 }
 
@@ -76,16 +83,20 @@ export async function currentUsage(scope: OrgScope, now: number): Promise<Curren
   return { activeMembers, locations, storageBytes };
 }
 
-/** The billing status of the organization of `scope` under `ent` at `now`. */
+/**
+ * The billing status of the organization of `scope` under `ent` at `now`. `keyLabels` names API
+ * keys (id → public prefix) in the per-key usage.
+ */
 export async function billingStatus(
   scope: OrgScope,
   ent: Entitlements,
   disabledFeatures: readonly Feature[],
   now: number,
   mode: BillingMode,
+  keyLabels: ReadonlyMap<string, string> = new Map(),
 ): Promise<BillingStatus> {
   const current = await currentUsage(scope, now);
-  const series = await readUsage(scope, now);
+  const { series, keys } = await readUsageDetail(scope, now);
   const today = series.at(-1)!;
   const r = ent.record;
   const s = ent.standing;
@@ -114,6 +125,7 @@ export async function billingStatus(
         webhookDeliveries: today.webhookDeliveries,
       },
       series,
+      apiKeys: keys.map((k) => ({ ...k, label: keyLabels.get(k.keyId) ?? k.keyId })),
     },
   };
 }

@@ -6,6 +6,7 @@
  * | --- | --- | --- |
  * | `entriesCreated` | counter (`sum`) | the entry write path, in the commit that creates the entry (`lib/entries/repository.ts`) |
  * | `apiRequests` | counter (`sum`) | every `/api/v1/orgs/{orgId}/…` request that reached its organization, through the batched {@linkcode UsageMeter} |
+ * | `apiRequests:key:<keyId>` | counter (`sum`) | the same requests made with API key `keyId` ({@linkcode UsageMeter.countKey}); {@linkcode readUsageDetail} reads them per key |
  * | `webhookDeliveries` | counter (`sum`) | {@linkcode recordWebhookDelivery} (for the webhooks feature; nothing calls it yet) |
  * | `activeMembers` | gauge (`set`) | every membership change that adds or removes an active member, and each read of the billing page or API |
  * | `storageBytes` | gauge (`set`) | {@linkcode measureStorage}: at most once a day, when the billing page or API is read (or by a job) |
@@ -58,7 +59,14 @@ export function usageDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function usageKey(scope: OrgScope, day: string, metric: UsageMetric): Key {
+/** The metric name of API requests made with key `keyId`. */
+export const KEY_METRIC_PREFIX = "apiRequests:key:";
+
+function usageKey(
+  scope: OrgScope,
+  day: string,
+  metric: UsageMetric | `apiRequests:key:${string}`,
+): Key {
   return scope.key("usage", day, metric);
 }
 
@@ -153,6 +161,13 @@ export interface UsageDay {
   webhookDeliveries: number;
 }
 
+/** API requests made with one key: today and over the days read. */
+export interface KeyUsage {
+  keyId: string;
+  today: number;
+  total: number;
+}
+
 /**
  * The last `days` UTC days of usage up to the day of `now` (oldest first): one range scan of at
  * most `days × 5` keys. Gauges carry their last value forward over days without one.
@@ -162,19 +177,43 @@ export async function readUsage(
   now: number,
   days: number = USAGE_DAYS,
 ): Promise<UsageDay[]> {
+  return (await readUsageDetail(scope, now, days)).series;
+}
+
+/**
+ * {@linkcode readUsage} and, from the same range scan, the API requests of each key (most used
+ * first; keys without requests in the days read are absent).
+ */
+export async function readUsageDetail(
+  scope: OrgScope,
+  now: number,
+  days: number = USAGE_DAYS,
+): Promise<{ series: UsageDay[]; keys: KeyUsage[] }> {
   await flushUsageMeters();
   const first = usageDay(now - (days - 1) * DAY_MS);
   const afterLast = usageDay(now + DAY_MS);
+  const todayDate = usageDay(now);
   const found = new Map<string, Partial<Record<UsageMetric, number>>>();
+  const byKey = new Map<string, KeyUsage>();
   for await (
     const e of scope.list<Deno.KvU64>(scope.key("usage"), {
       start: scope.key("usage", first),
       end: scope.key("usage", afterLast),
     })
   ) {
-    const [day, metric] = [e.key[3] as string, e.key[4] as UsageMetric];
+    const [day, metric] = [e.key[3] as string, e.key[4] as string];
+    const n = e.value instanceof Deno.KvU64 ? Number(e.value.value) : 0;
+    if (metric.startsWith(KEY_METRIC_PREFIX)) {
+      const keyId = metric.slice(KEY_METRIC_PREFIX.length);
+      const k = byKey.get(keyId) ?? { keyId, today: 0, total: 0 };
+      k.total += n;
+      if (day === todayDate) k.today += n;
+      byKey.set(keyId, k);
+      continue;
+    }
+    if (!(USAGE_METRICS as readonly string[]).includes(metric)) continue;
     const row = found.get(day) ?? {};
-    row[metric] = e.value instanceof Deno.KvU64 ? Number(e.value.value) : 0;
+    row[metric as UsageMetric] = n;
     found.set(day, row);
   }
   const out: UsageDay[] = [];
@@ -194,7 +233,10 @@ export async function readUsage(
       webhookDeliveries: row.webhookDeliveries ?? 0,
     });
   }
-  return out;
+  const keys = [...byKey.values()].sort((a, b) =>
+    b.total - a.total || a.keyId.localeCompare(b.keyId)
+  );
+  return { series: out, keys };
 }
 
 interface Pending {
@@ -231,6 +273,20 @@ export class UsageMeter {
    * that triggers a commit of the batch, when that commit is done.
    */
   count(scope: OrgScope, metric: CounterMetric, n: number, now: number): Promise<void> {
+    return this.#add(scope, metric, n, now);
+  }
+
+  /** Add `n` to the API requests of key `keyId` (beside the organization's `apiRequests`). */
+  countKey(scope: OrgScope, keyId: string, n: number, now: number): Promise<void> {
+    return this.#add(scope, `${KEY_METRIC_PREFIX}${keyId}`, n, now);
+  }
+
+  #add(
+    scope: OrgScope,
+    metric: CounterMetric | `apiRequests:key:${string}`,
+    n: number,
+    now: number,
+  ): Promise<void> {
     const day = usageDay(now);
     const id = `${scope.orgId}\u0000${day}\u0000${metric}`;
     const p = this.#pending.get(id);

@@ -63,6 +63,8 @@ export interface AttemptLimit {
 export interface Reservation {
   keys: Key[];
   windowMs: number;
+  /** Set once the attempt's outcome is known here (released or kept as a failure). */
+  settled?: boolean;
 }
 
 /** Counter subjects of password checks: per (account, client address) and per address. */
@@ -84,6 +86,40 @@ function tooMany(retryAfterSeconds: number): DomainError {
 }
 
 const MAX_ROUNDS = 64;
+/** How long an attempt may wait for this process's own attempts in flight to settle. */
+const MAX_WAIT_MS = 5_000;
+
+/**
+ * Attempts of this process that hold a slot and whose outcome is not known yet, by counter key.
+ * A full counter may be full of attempts still hashing (parallel right passwords from one
+ * office): an attempt then waits for those to settle instead of being refused for failures that
+ * never happened. Attempts of other processes are only seen as the stored count.
+ */
+const inFlight = new Map<string, { count: number; wake: Array<() => void> }>();
+
+function slot(key: Key): { count: number; wake: Array<() => void> } {
+  const id = JSON.stringify(key);
+  let s = inFlight.get(id);
+  if (!s) inFlight.set(id, s = { count: 0, wake: [] });
+  return s;
+}
+
+/**
+ * Mark `reservation`'s outcome as known (a failure keeps its count; {@linkcode releaseAttempt}
+ * gives it back): attempts waiting on this process's attempts in flight look again. Idempotent.
+ */
+export function settleAttempt(reservation: Reservation): void {
+  if (reservation.settled) return;
+  reservation.settled = true;
+  for (const key of reservation.keys) {
+    const id = JSON.stringify(key);
+    const s = inFlight.get(id);
+    if (!s) continue;
+    s.count--;
+    for (const wake of s.wake.splice(0)) wake();
+    if (s.count <= 0 && s.wake.length === 0) inFlight.delete(id);
+  }
+}
 
 /**
  * Reserve one attempt on every counter of `limits` in the current window, atomically, or throw
@@ -95,21 +131,40 @@ export async function reserveAttempt(
   limits: AttemptLimit[],
   now: number,
   windowMs: number,
+  options: { hold?: boolean } = {},
 ): Promise<Reservation> {
   const window = Math.floor(now / windowMs);
   const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
   const keys = limits.map((l) => globalKeys.signinFailures(l.subject, window));
+  const waitUntil = performance.now() + MAX_WAIT_MS;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const entries = await store.getMany<Deno.KvU64>(keys);
     const counts = entries.map((e) => e.value?.value ?? 0n);
-    if (counts.some((n, i) => n >= BigInt(limits[i].limit))) throw tooMany(retryAfter);
+    const full = keys.filter((_k, i) => counts[i] >= BigInt(limits[i].limit));
+    if (full.length) {
+      // Full of failures: refuse. Full of this process's attempts still in flight: wait for one
+      // to settle and look again (bounded), since they may yet give their slots back.
+      const pending = full.map(slot).find((s) => s.count > 0);
+      if (!pending || performance.now() > waitUntil) throw tooMany(retryAfter);
+      await new Promise<void>((wake) => {
+        pending.wake.push(wake);
+        setTimeout(wake, Math.max(0, waitUntil - performance.now()));
+      });
+      round--;
+      continue;
+    }
     const op = store.atomic();
     entries.forEach((e, i) => {
       op.check(keys[i], e.versionstamp).set(keys[i], new Deno.KvU64(counts[i] + 1n), {
         expireIn: 2 * windowMs,
       });
     });
-    if (await op.commit()) return { keys, windowMs };
+    if (await op.commit()) {
+      // Held attempts (a password being checked) may give their slot back: others may wait on
+      // them. Other attempts are spent at once.
+      if (options.hold) { for (const key of keys) slot(key).count++; }
+      return { keys, windowMs, settled: !options.hold };
+    }
     // Another attempt took a slot in between: read again after a short random pause that grows
     // with the rounds lost, so many contenders (one office behind one address) spread out.
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** round, 50)));
@@ -119,6 +174,14 @@ export async function reserveAttempt(
 
 /** Give back a reservation (a sign-in that succeeded does not count). */
 export async function releaseAttempt(store: Store, reservation: Reservation): Promise<void> {
+  try {
+    await giveBack(store, reservation);
+  } finally {
+    settleAttempt(reservation);
+  }
+}
+
+async function giveBack(store: Store, reservation: Reservation): Promise<void> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const entries = await store.getMany<Deno.KvU64>(reservation.keys);
     const op = store.atomic();

@@ -30,6 +30,7 @@ import {
   passwordCheckLimits,
   releaseAttempt,
   reserveAttempt,
+  settleAttempt,
   type ThrottlePolicy,
 } from "./throttle.ts";
 import { EMAIL_TOKEN_TTL_MS, newEmailToken, readEmailToken } from "./email_tokens.ts";
@@ -165,9 +166,18 @@ export async function signInUseCase(deps: IdentityDeps, input: SigninInput): Pro
     passwordCheckLimits(email, deps.clientIp, policy),
     deps.now,
     policy.windowMs,
+    { hold: true },
   );
-  const user = await findUserByEmail(deps.store, email);
-  if (!user || !(await passwordMatches(user, input.password))) throw invalidCredentials();
+  let user: User | null;
+  try {
+    user = await findUserByEmail(deps.store, email);
+    if (!user || !(await passwordMatches(user, input.password))) throw invalidCredentials();
+  } catch (err) {
+    // A wrong password keeps its slot; attempts waiting on this one look again now.
+    settleAttempt(reservation);
+    throw err;
+  }
+  // A right one gives its slot back first, then lets the waiting attempts look.
   await releaseAttempt(deps.store, reservation);
   if ((await organizationsOf(deps.store, user.id)).length === 0) {
     throw new DomainError("forbidden", "account_inactive", "This account has no active membership");
@@ -357,8 +367,14 @@ export async function changePassword(
     passwordCheckLimits(current.email ?? `user:${current.id}`, deps.clientIp, policy),
     deps.now,
     policy.windowMs,
+    { hold: true },
   );
-  if (!(await passwordMatches(current, input.currentPassword))) {
+  const matches = await passwordMatches(current, input.currentPassword).catch((err) => {
+    settleAttempt(reservation);
+    throw err;
+  });
+  if (!matches) {
+    settleAttempt(reservation);
     throw new DomainError("forbidden", "invalid_credentials", "Your current password is wrong");
   }
   await releaseAttempt(deps.store, reservation);

@@ -87,4 +87,10 @@ export const globalKeys = {
    * alone. Written and deleted in the same commits as the key (`lib/apikeys/keys.ts`).
    */
   apiKeyPrefix: (prefix: string): Key => makeKey(["api_key_prefix", prefix]),
+  /**
+   * Rate limiter state (`lib/ratelimit/kv.ts`) by limiter key (`api:<orgId>`, `session:<userId>`):
+   * the limit is checked before a request's organization is read, and a per-user abuse limit
+   * spans every organization the person belongs to. Expires with its window.
+   */
+  rateLimit: (key: string): Key => makeKey(["ratelimit", key]),
 } as const;

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { requireOrg } from "../middleware/auth.ts";
 import { meterApiRequests } from "../middleware/usage.ts";
+import { rateLimit } from "../middleware/rate_limit.ts";
 import { identityApi } from "./identity.ts";
 import { membersApi } from "./members.ts";
 import { invitationLinkApi, invitationsApi } from "./invitations.ts";
@@ -30,7 +31,7 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/", openApiRoute)
   .route("/", identityApi)
   .route("/invitations", invitationLinkApi)
-  .use("/orgs/:orgId/*", requireOrg(), meterApiRequests())
+  .use("/orgs/:orgId/*", requireOrg(), rateLimit(), meterApiRequests())
   .get("/orgs/:orgId", (c) => c.json(readOrganization(requestContext(c))))
   .route("/orgs/:orgId/members", membersApi)
   .route("/orgs/:orgId/invitations", invitationsApi)

@@ -59,12 +59,13 @@ function valueText(value: unknown): string {
 export type Snapshot = Map<string, { versionstamp: string; value: string }>;
 
 /**
- * True for usage metering keys (`["org", orgId, "usage", …]`, `lib/billing/usage.ts`): counting
- * an API request is not a change of the organization's data, so snapshots leave them out (every
- * request that reached an organization is counted, refused or not).
+ * True for usage metering keys (`["org", orgId, "usage", …]`, `lib/billing/usage.ts`) and rate
+ * limiter state (`["ratelimit", …]`, `lib/ratelimit/kv.ts`): counting an API request is not a
+ * change of the organization's data, so snapshots leave them out (every request that reached an
+ * organization is counted, refused or not).
  */
 export function isUsageKey(key: Deno.KvKey): boolean {
-  return key[0] === "org" && key[2] === "usage";
+  return (key[0] === "org" && key[2] === "usage") || key[0] === "ratelimit";
 }
 
 /** Read every KV entry (global and per tenant), except usage metering keys. */

@@ -55,6 +55,18 @@ Deno.test("parallel right passwords are never counted", async () => {
   });
 });
 
+Deno.test("parallel right passwords are never refused, even while every check is slow", async () => {
+  // Slow hashing keeps all twelve checks in flight at once, so their reservations fill the
+  // account's five slots; the later ones wait for those to give their slots back (no 429).
+  await withApp(async (app) => {
+    const person = await signUpPerson(app);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => signIn(app, person.email, PASSWORD)),
+    );
+    assert.deepEqual(answers.map((a) => a.status), Array(12).fill(200));
+  }, { passwordIterations: 150_000 });
+});
+
 Deno.test("a stranger failing 20 times from elsewhere does not lock the owner out", async () => {
   await withApp(async (app) => {
     const owner = await signUpPerson(app);
