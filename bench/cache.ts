@@ -43,7 +43,7 @@ import type { PtoType } from "../lib/settings/schema.ts";
 import { userPrincipal } from "../lib/principal.ts";
 import { type Cache, LruCache, ReadThrough } from "../lib/cache/mod.ts";
 import { UpstashCache } from "../lib/cache/upstash.ts";
-import { startUpstashShim, type UpstashShim } from "../tests/fakes/upstash_cache_shim.ts";
+import { startUpstash, type UpstashFake } from "../tests/fakes/upstash_rest.ts";
 import { planShifts, seededRandom } from "../scripts/seed.ts";
 
 const { values: args } = parseArgs({
@@ -142,7 +142,7 @@ async function machine(): Promise<string> {
 const f = (ms: number) => `${ms.toFixed(1)} ms`;
 const dir = await Deno.makeTempDir({ prefix: "clockflow-bench-cache-" });
 const store = await Store.open(`${dir}/bench.sqlite3`);
-let shim: UpstashShim | null = null;
+let shim: UpstashFake | null = null;
 try {
   let t0 = performance.now();
   const { org, user } = await signUp(store, {
@@ -202,7 +202,7 @@ try {
     new LruCache(),
   ]];
   if (!args["no-upstash"]) {
-    shim = await startUpstashShim();
+    shim = await startUpstash();
     modes.push([
       "Upstash (redis-server via REST shim), hit",
       new UpstashCache({ url: shim.url, token: shim.token }),
@@ -293,7 +293,7 @@ try {
   console.log("| --- | --- | --- |");
   for (const r of rows) console.log(r);
 } finally {
-  await shim?.close();
+  await shim?.stop();
   store.close();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }

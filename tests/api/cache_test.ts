@@ -11,7 +11,7 @@ import { addMemberWithLogin, type Client, signUpOrg, type TestApp } from "../hel
 import { HOUR, withApp } from "./support.ts";
 import { cacheErrorMessage, LruCache, ReadThrough } from "../../lib/cache/mod.ts";
 import { UpstashCache } from "../../lib/cache/upstash.ts";
-import { startUpstashShim } from "../fakes/upstash_cache_shim.ts";
+import { startUpstash } from "../fakes/upstash_rest.ts";
 
 const H = 3600;
 
@@ -314,7 +314,7 @@ Deno.test("cache: entries are per organization, never shared across tenants", as
 });
 
 Deno.test("cache: with Upstash Redis (real redis-server) a report is a hit, then fresh after a write", async () => {
-  const shim = await startUpstashShim();
+  const shim = await startUpstash();
   const logged: string[] = [];
   const cache = new ReadThrough(
     new UpstashCache({ url: shim.url, token: shim.token }),
@@ -336,7 +336,7 @@ Deno.test("cache: with Upstash Redis (real redis-server) a report is a hit, then
       const worked = async () => ((await ok(a.client, "GET", path)).data[0] as Row).workedSeconds;
       assert.deepEqual(await costOf(cache, worked), { value: 3 * H, hits: 0, computed: 1 });
       assert.deepEqual(await costOf(cache, worked), { value: 3 * H, hits: 1, computed: 0 });
-      const keys = await shim.redis(["KEYS", "*"]) as string[];
+      const keys = await shim.redis("KEYS", "*") as string[];
       assert.ok(keys.length >= 1 && keys.every((k) => k.startsWith(`cf:cache:${a.orgId}:`)));
       await ok(a.client, "PATCH", `${base}/time-entries/${entry.id}`, {
         end: local("2027-01-05", "13:00", tz),
@@ -353,6 +353,6 @@ Deno.test("cache: with Upstash Redis (real redis-server) a report is a hit, then
       );
     }, { cache });
   } finally {
-    await shim.close();
+    await shim.stop();
   }
 });

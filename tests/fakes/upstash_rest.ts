@@ -12,8 +12,13 @@
  *   Upstash.
  *
  * {@linkcode startUpstash} starts `redis-server` on a free loopback port (no persistence) and the
- * shim on another; `stop()` ends both. `pause()`/`resume()` make the shim refuse connections, to
- * test what the app does when Redis is unreachable.
+ * shim on another; `stop()` ends both. Two ways to make Redis unreachable: `pause()`/`resume()`
+ * make the shim itself refuse connections (a network failure), `stopRedis()` ends `redis-server`
+ * while the shim answers 502 `{"error":"redis unreachable"}` (an unhealthy backend).
+ *
+ * The one Upstash fake of the repository: the rate limiter's tests (`lib/ratelimit`,
+ * `tests/api/rate_limit_test.ts`), the cache's (`lib/cache`, `tests/api/cache_test.ts`), the
+ * key-platform integration tests and `bench/cache.ts` all use it.
  *
  * @module
  */
@@ -149,6 +154,8 @@ export interface UpstashFake {
   pause(): Promise<void>;
   /** Listen again on the same port. */
   resume(): void;
+  /** End `redis-server` only; the shim then answers 502 `redis unreachable`. */
+  stopRedis(): Promise<void>;
   /** Stop the shim and redis-server. */
   stop(): Promise<void>;
 }
@@ -189,6 +196,14 @@ export async function startUpstash(token = "test-upstash-token"): Promise<Upstas
     stderr: "null",
   }).spawn();
   const redis = new RedisConnection(await connectRetrying(redisPort));
+  let redisUp = true;
+  const stopRedis = async () => {
+    if (!redisUp) return;
+    redisUp = false;
+    redis.conn.close();
+    child.kill("SIGTERM");
+    await child.status;
+  };
   const shaMap = new Map<string, string>();
 
   const strip = async (script: string): Promise<string> => {
@@ -224,14 +239,13 @@ export async function startUpstash(token = "test-upstash-token"): Promise<Upstas
     resume: () => {
       server = serve(port);
     },
+    stopRedis,
     stop: async () => {
       try {
         server.shutdown();
         await server.finished;
       } catch { /* already stopped */ }
-      redis.conn.close();
-      child.kill("SIGTERM");
-      await child.status;
+      await stopRedis();
     },
   };
 
@@ -240,6 +254,7 @@ export async function startUpstash(token = "test-upstash-token"): Promise<Upstas
     if (req.headers.get("authorization") !== `Bearer ${token}`) {
       return Response.json({ error: "Unauthorized" }, { status: 401 });
     }
+    if (!redisUp) return Response.json({ error: "redis unreachable" }, { status: 502 });
     const base64 = req.headers.get("upstash-encoding") === "base64";
     const path = new URL(req.url).pathname;
     let body: unknown;
