@@ -224,3 +224,16 @@ export async function touchApiKey(
     .set(scope.key("api_key", apiKey.id), { ...apiKey, lastUsedAt: now })
     .commit();
 }
+
+/**
+ * How the billing page names each of the organization's keys: id → `cf_<prefix>` (the start of
+ * the key, as its holder sees it; never the secret). Revoked keys are gone, so their usage keeps
+ * its id. One scan of the organization's keys.
+ */
+export async function apiKeyLabels(scope: OrgScope): Promise<Map<string, string>> {
+  const labels = new Map<string, string>();
+  for await (const e of scope.list<ApiKey>(scope.key("api_key"))) {
+    labels.set(e.value.id, `cf_${e.value.prefix}`);
+  }
+  return labels;
+}

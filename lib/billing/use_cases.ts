@@ -16,6 +16,7 @@
  */
 
 import { refuseApiKeys } from "../apikeys/guards.ts";
+import { apiKeyLabels } from "../apikeys/keys.ts";
 import { authorize, type RequestContext } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { parseInput, type Unparsed } from "../validation.ts";
@@ -66,8 +67,9 @@ function billingRequest(ctx: RequestContext): BillingRequest {
 }
 
 /**
- * The organization's plan, its state, limits, usage and features (admins). Reading it records
- * today's `activeMembers` gauge (see `./status.ts`).
+ * The organization's plan, its state, limits, usage and features (admins); API usage per key is
+ * labelled with each key's public prefix. Reading it records today's `activeMembers` gauge (see
+ * `./status.ts`).
  */
 export async function readBillingStatus(
   ctx: RequestContext,
@@ -81,6 +83,7 @@ export async function readBillingStatus(
     ctx.settings.settings.disabledFeatures,
     ctx.now,
     billing.mode,
+    await apiKeyLabels(ctx.scope),
   );
 }
 
