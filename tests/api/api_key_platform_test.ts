@@ -549,3 +549,52 @@ Deno.test("cache × keys: a correction made with a key is seen at once in a pers
     assert.equal(balance2.balanceSeconds, 2 * 3600, "the balance is fresh after the key's write");
   }, { cache });
 });
+
+Deno.test("freshness across features with a warm cache: api switched off, key revoked or expired, member deactivated", async () => {
+  const cache = new ReadThrough(new LruCache());
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const base = `/api/v1/orgs/${admin.orgId}`;
+    const w = await addMemberWithLogin(app, admin.client, admin.orgId, "employee");
+    const k = await createKey(admin.client, admin.orgId, "Kiosk script", [
+      "members:read",
+      "clock:write",
+    ]);
+    const expiring = await admin.client.json("POST", `${base}/api-keys`, {
+      name: "An hour",
+      scopes: ["members:read"],
+      expiresAt: new Date(app.clock.ms + HOUR).toISOString(),
+    });
+    assert.equal(expiring.status, 201, JSON.stringify(expiring.body));
+    const members = () => withKey(app, k.key, "GET", `${base}/members`);
+    for (let i = 0; i < 2; i++) assert.equal((await members()).status, 200); // warm
+
+    // An admin switches the API off: the very next key request is refused, not charged.
+    const off = await admin.client.json("PATCH", `${base}/settings`, { disabledFeatures: ["api"] });
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    const refused = await members();
+    assertApiError(refused, 403, "feature_disabled");
+    assert.equal(refused.headers.get("RateLimit-Limit"), null);
+    const on = await admin.client.json("PATCH", `${base}/settings`, { disabledFeatures: [] });
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    assert.equal((await members()).status, 200);
+
+    // A deactivated member can no longer be clocked in by the key.
+    const clockIn = () => withKey(app, k.key, "POST", `${base}/clock/in`, { userId: w.userId });
+    const gone = await admin.client.json("PATCH", `${base}/members/${w.userId}`, { active: false });
+    assert.equal(gone.status, 200, JSON.stringify(gone.body));
+    assertApiError(await clockIn(), 404, "not_found");
+
+    // Expiry and revocation take effect on the next request.
+    assert.equal((await withKey(app, expiring.body.key, "GET", `${base}/members`)).status, 200);
+    app.clock.advance(3600);
+    assertApiError(
+      await withKey(app, expiring.body.key, "GET", `${base}/members`),
+      401,
+      "invalid_api_key",
+    );
+    assert.equal((await members()).status, 200);
+    assert.equal((await admin.client.request("DELETE", `${base}/api-keys/${k.id}`)).status, 204);
+    assertApiError(await members(), 401, "invalid_api_key");
+  }, { cache });
+});
