@@ -127,6 +127,14 @@ async function quotaAcrossTwoKeys(app: TestApp, fake?: UpstashFake): Promise<str
     .map(([k]) => k).filter((k) => !isUsageKey(JSON.parse(k)));
   assert.deepEqual(changed, [], "the refused clock-in wrote nothing");
 
+  // Usage counts what was served: 60 requests, none of the refused ones.
+  const usage = await admin.json("GET", `${base}/billing`);
+  assert.equal(usage.status, 200, JSON.stringify(usage.body));
+  assert.deepEqual(
+    usage.body.usage.apiKeys.map((k: Json) => [k.label, k.today]),
+    [[`cf_${a.prefix}`, 31], [`cf_${b.prefix}`, 29]],
+  );
+
   // The same organization's people are not refused: their own per-person limit.
   for (let i = 0; i < 5; i++) {
     const res = await admin.json("GET", `${base}/members`);
@@ -208,6 +216,11 @@ async function keyOnFreeAfterTrial(app: TestApp, fake?: UpstashFake) {
   const billing = await signIn.json("GET", `${base}/billing`);
   assert.equal(billing.status, 200);
   assert.equal(billing.body.plan, "free");
+  // Only the trial's request was counted for the key; the refused ones were not.
+  assert.deepEqual(
+    billing.body.usage.apiKeys.map((u: Json) => [u.label, u.today, u.total]),
+    [[`cf_${k.prefix}`, 0, 1]],
+  );
 }
 
 Deno.test("real keys: after the trial (Free, no api) → 403 feature_not_in_plan, not charged (KV)", async () => {
