@@ -10,7 +10,8 @@
  *
  * | `BENCH_LIMITER` | limiter |
  * | --- | --- |
- * | `kv` (default) | the embedded KV limiter, as `main.ts` builds it without Upstash |
+ * | `kv` (default) | the embedded KV limiter, as `main.ts` builds it without Upstash (with leases) |
+ * | `kv-exact` | the KV limiter without leases: one commit per allowed request |
  * | `upstash` | the Upstash limiter at `UPSTASH_REDIS_REST_URL` with `UPSTASH_REDIS_REST_TOKEN` |
  * | `off` | `NO_RATE_LIMIT`: allows everything (the "limiter off" row) |
  *
@@ -54,11 +55,12 @@ export function benchLimiter(store: Store, env: Record<string, string | undefine
   let limiter: RateLimiter;
   if (mode === "off") limiter = NO_RATE_LIMIT;
   else if (mode === "kv") limiter = new KvRateLimiter(store, Date.now);
+  else if (mode === "kv-exact") limiter = new KvRateLimiter(store, Date.now, { leases: false });
   else if (mode === "upstash") {
     const url = env.UPSTASH_REDIS_REST_URL, token = env.UPSTASH_REDIS_REST_TOKEN;
     if (!url || !token) throw new Error("BENCH_LIMITER=upstash needs UPSTASH_REDIS_REST_URL/TOKEN");
     limiter = new UpstashRateLimiter({ url, token });
-  } else throw new Error(`BENCH_LIMITER must be off, kv or upstash, not ${mode}`);
+  } else throw new Error(`BENCH_LIMITER must be off, kv, kv-exact or upstash, not ${mode}`);
   const perMinute = env.BENCH_API_PER_MINUTE;
   if (perMinute === undefined) return limiter;
   const n = Number(perMinute);

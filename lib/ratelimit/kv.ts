@@ -86,10 +86,16 @@ export class KvRateLimiter implements RateLimiter {
   /** The size of the next lease per key, learned from the last one. */
   readonly #nextSize = new Map<string, number>();
 
-  /** A limiter over `store`, reading the time from `now` (epoch ms). */
-  constructor(store: Store, now: () => number) {
+  readonly #leasing: boolean;
+
+  /**
+   * A limiter over `store`, reading the time from `now` (epoch ms). `leases: false` commits
+   * once per allowed request (the exact behaviour; the bench compares both).
+   */
+  constructor(store: Store, now: () => number, options: { leases?: boolean } = {}) {
     this.#store = store;
     this.#now = now;
+    this.#leasing = options.leases ?? true;
   }
 
   /** Count one request of `key` under `rule`, or refuse it. */
@@ -135,6 +141,7 @@ export class KvRateLimiter implements RateLimiter {
 
   /** How many tokens the next claim for `key` asks for. */
   #leaseSize(key: string, rule: RateRule): number {
+    if (!this.#leasing) return 1;
     const cap = maxLeaseTokens(rule.limit);
     const lease = this.#leases.get(key);
     // The last lease was used up before it expired: the key is busy, so claim twice as many.

@@ -313,3 +313,15 @@ Deno.test("kv limiter leases: unspent tokens expire and the next lease shrinks t
     store.close();
   }
 });
+
+Deno.test("kv limiter without leases: one commit per allowed request", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    const counter = countCommits(store);
+    const kv = new KvRateLimiter(store, () => Date.UTC(2026, 11, 2, 9), { leases: false });
+    for (let i = 0; i < 50; i++) await kv.limit("k", { limit: 6000, windowMs: 60_000 });
+    assert.equal(counter.commits, 50);
+  } finally {
+    store.close();
+  }
+});
