@@ -325,3 +325,33 @@ Deno.test("kv limiter without leases: one commit per allowed request", async () 
     store.close();
   }
 });
+
+Deno.test("kv limiter leases: over time two processes allow at most one block each above plain GCRA", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/rl.sqlite3`;
+  const one = await Store.open(path);
+  const two = await Store.open(path);
+  try {
+    let now = Date.UTC(2026, 11, 2, 9);
+    const clock = () => now;
+    const a = new KvRateLimiter(one, clock);
+    const b = new KvRateLimiter(two, clock);
+    const exact = new MemoryRateLimiter(clock);
+    const rule = { limit: 1200, windowMs: 1000 }; // blocks of up to 12; 1.2 requests a ms allowed
+    let leased = 0, plain = 0;
+    // About 1.4 times the allowed rate for 6 simulated seconds, alternating processes.
+    for (let i = 0; i < 10_800; i++) {
+      if (i % 7 === 0) now += 2 + (i % 5);
+      if ((await (i % 2 ? a : b).limit("api:org-time", rule)).allowed) leased++;
+      if ((await exact.limit("api:org-time", rule)).allowed) plain++;
+    }
+    const bound = 2 * maxLeaseTokens(rule.limit);
+    assert.ok(leased <= plain + bound, `leased ${leased}, plain GCRA ${plain}`);
+    // Forfeited tokens cost some throughput, but little.
+    assert.ok(leased >= plain * 0.9, `leased ${leased}, plain GCRA ${plain}`);
+  } finally {
+    one.close();
+    two.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
