@@ -14,6 +14,7 @@ import { hashPassword } from "../lib/identity/password.ts";
 import { signUp } from "../lib/orgs/orgs.ts";
 import { addMember } from "../lib/members/members.ts";
 import { createEntry } from "../lib/entries/manage.ts";
+import { createApiKey } from "../lib/apikeys/keys.ts";
 import { planShifts, seededRandom } from "../scripts/seed.ts";
 
 /** The password of every bench account. */
@@ -38,6 +39,8 @@ export interface BenchMember {
 /** What {@linkcode seedApp} made. */
 export interface AppFixture {
   orgId: string;
+  /** The organization's admin (who creates the bench API key). */
+  adminId: string;
   members: BenchMember[];
   entries: number;
 }
@@ -117,7 +120,29 @@ export async function seedApp(path: string, members: number): Promise<AppFixture
       }));
       return { ...p, weeks: counted };
     });
-    return { orgId: org.id, members: out, entries };
+    return { orgId: org.id, adminId: user.id, members: out, entries };
+  } finally {
+    store.close();
+  }
+}
+
+/** The scopes of the bench's API key: punch for members, and read their clock state. */
+export const BENCH_KEY_SCOPES = ["clock:write", "entries:read"] as const;
+
+/**
+ * Create an API key for the bench organization in the KV file at `path`, through `lib/` (as the
+ * admin, never over HTTP), with {@linkcode BENCH_KEY_SCOPES}; returns the key's full text.
+ */
+export async function createBenchApiKey(path: string, fx: AppFixture): Promise<string> {
+  const store = await Store.open(path);
+  try {
+    const scope = (await store.scopeForMember(fx.adminId, fx.orgId))!;
+    const { key } = await createApiKey(scope, { type: "user", userId: fx.adminId }, {
+      name: "bench",
+      scopes: [...BENCH_KEY_SCOPES],
+      expiresAt: null,
+    }, Date.now());
+    return key;
   } finally {
     store.close();
   }

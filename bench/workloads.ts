@@ -99,3 +99,52 @@ export function bareWeekRequests(first: number, members: BenchMember[]): WrkRequ
     members.map((_, i): WrkRequest => ({ method: "GET", path: `/week/${first + i}/${w}` }))
   );
 }
+
+/** The headers of a request made with the API key `key`. */
+function bearer(key: string): Record<string, string> {
+  return { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
+}
+
+/**
+ * {@linkcode appClockRequests} made with one API key (scope `clock:write`), each naming the
+ * member it punches for (`{userId}`), members in the same order.
+ */
+export function apiKeyClockRequests(
+  orgId: string,
+  key: string,
+  members: BenchMember[],
+): WrkRequest[] {
+  return ["in", "out"].flatMap((op) =>
+    members.map((m): WrkRequest => ({
+      method: "POST",
+      path: `/api/v1/orgs/${orgId}/clock/${op}`,
+      headers: bearer(key),
+      body: JSON.stringify({ userId: m.userId }),
+    }))
+  );
+}
+
+/** {@linkcode clockEveryoneOut} with the API key `key` (scopes `entries:read`, `clock:write`). */
+export async function clockEveryoneOutWithKey(
+  baseUrl: string,
+  orgId: string,
+  key: string,
+  members: BenchMember[],
+): Promise<number> {
+  const clock = `${baseUrl}/api/v1/orgs/${orgId}/clock`;
+  const outs = await pool(members, 8, async (m): Promise<number> => {
+    const res = await fetch(`${clock}?userId=${m.userId}`, { headers: bearer(key) });
+    if (res.status !== 200) throw new Error(`clock status failed: ${res.status}`);
+    const { state } = await res.json();
+    if (state === "out") return 0;
+    const out = await fetch(`${clock}/out`, {
+      method: "POST",
+      headers: bearer(key),
+      body: JSON.stringify({ userId: m.userId }),
+    });
+    await out.body?.cancel();
+    if (out.status !== 200) throw new Error(`clock-out failed: ${out.status}`);
+    return 1;
+  });
+  return outs.reduce((a, b) => a + b, 0);
+}

@@ -4,8 +4,8 @@
  * store handles on one file, and the Upstash adapter failing open when Redis is unreachable.
  */
 import assert from "node:assert/strict";
-import { Store } from "../kv/mod.ts";
-import { KvRateLimiter } from "./kv.ts";
+import { globalKeys, Store } from "../kv/mod.ts";
+import { KvRateLimiter, LEASE_TTL_MS, MAX_LEASE_TOKENS, maxLeaseTokens } from "./kv.ts";
 import { MemoryRateLimiter } from "./memory.ts";
 import { FAIL_OPEN_LOG_INTERVAL_MS, UpstashRateLimiter } from "./upstash.ts";
 import type { RateLimiter } from "./limiter.ts";
@@ -215,5 +215,143 @@ Deno.test("kv and memory limiters: a clock that went back more than a window sta
     }
   } finally {
     store.close();
+  }
+});
+
+/** `store` counting the commits made through it. */
+function countCommits(store: Store): { commits: number } {
+  const counter = { commits: 0 };
+  const atomic = store.atomic.bind(store);
+  store.atomic = (...args: Parameters<Store["atomic"]>) => {
+    const op = atomic(...args);
+    const commit = op.commit.bind(op);
+    op.commit = () => {
+      counter.commits++;
+      return commit();
+    };
+    return op;
+  };
+  return counter;
+}
+
+Deno.test("kv limiter leases: 1 % of the limit, at most 64 tokens, 1 under 200 a minute", () => {
+  assert.deepEqual([60, 199, 200, 600, 6000, 100_000].map(maxLeaseTokens), [1, 1, 2, 6, 60, 64]);
+  assert.equal(MAX_LEASE_TOKENS, 64);
+});
+
+Deno.test("kv limiter leases: a busy key commits far less than once per request, headers exact", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    const counter = countCommits(store);
+    const now = () => Date.UTC(2026, 11, 2, 9);
+    const kv = new KvRateLimiter(store, now);
+    const exact = new MemoryRateLimiter(now);
+    const rule = { limit: 6000, windowMs: 60_000 };
+    for (let i = 0; i < 1000; i++) {
+      const got = await kv.limit("busy", rule);
+      // Within one process the lease answers exactly what plain GCRA answers.
+      assert.deepEqual(got, await exact.limit("busy", rule), `request ${i}`);
+    }
+    // Leases of 1, 2, 4 … 32, then 60: far fewer commits than requests.
+    assert.ok(counter.commits <= 25, `${counter.commits} commits for 1000 requests`);
+    // Tokens are charged in KV before they are spent: the stored state covers every request.
+    const stored = await store.get<{ tat: number }>(globalKeys.rateLimit("busy"));
+    const charged = (stored.value!.tat - now()) / (rule.windowMs / rule.limit);
+    assert.ok(charged >= 1000 && charged <= 1000 + maxLeaseTokens(rule.limit), `${charged}`);
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("kv limiter leases: two handles on one file racing never allow more than the limit", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/rl.sqlite3`;
+  const one = await Store.open(path);
+  const two = await Store.open(path);
+  try {
+    const now = () => Date.UTC(2026, 11, 2, 9);
+    const a = new KvRateLimiter(one, now);
+    const b = new KvRateLimiter(two, now);
+    const rule = { limit: 1000, windowMs: 60_000 }; // leases of up to 10
+    const all = await Promise.all(
+      Array.from({ length: 2500 }, (_, i) => (i % 2 ? a : b).limit("api:org-lease", rule)),
+    );
+    const allowed = all.filter((d) => d.allowed);
+    assert.equal(allowed.length, 1000);
+    // Every remaining count is told once at most per process, and never more than the limit.
+    assert.ok(allowed.every((d) => d.remaining >= 0 && d.remaining < 1000));
+    assert.equal((await a.limit("api:org-lease", rule)).allowed, false);
+    assert.equal((await b.limit("api:org-lease", rule)).allowed, false);
+  } finally {
+    one.close();
+    two.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kv limiter leases: unspent tokens expire and the next lease shrinks to what was used", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    const counter = countCommits(store);
+    let now = Date.UTC(2026, 11, 2, 9);
+    const kv = new KvRateLimiter(store, () => now);
+    const rule = { limit: 600, windowMs: 60_000 }; // 100 ms a token, leases of up to 6
+    for (let i = 0; i < 7; i++) await kv.limit("k", rule); // leases of 1, 2, 4 (3 commits)
+    assert.equal(counter.commits, 3);
+    // The lease of 4 is used up; the next claim asks 8, gets the cap of 6, and spends 1.
+    await kv.limit("k", rule);
+    assert.equal(counter.commits, 4);
+    now += LEASE_TTL_MS;
+    // Expired with 5 unspent: forfeited (charged, never given); the next lease is 1 token.
+    const d = await kv.limit("k", rule);
+    assert.equal(counter.commits, 5);
+    // Charged 1 + 2 + 4 + 6 + 1 = 14 tokens; the second that passed gave 10 back.
+    assert.deepEqual([d.allowed, d.remaining], [true, 600 - 14 + 10]);
+    await kv.limit("k", rule);
+    assert.equal(counter.commits, 6, "a lease of 1 was used up: the next claim doubles");
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("kv limiter without leases: one commit per allowed request", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    const counter = countCommits(store);
+    const kv = new KvRateLimiter(store, () => Date.UTC(2026, 11, 2, 9), { leases: false });
+    for (let i = 0; i < 50; i++) await kv.limit("k", { limit: 6000, windowMs: 60_000 });
+    assert.equal(counter.commits, 50);
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("kv limiter leases: over time two processes allow at most one block each above plain GCRA", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/rl.sqlite3`;
+  const one = await Store.open(path);
+  const two = await Store.open(path);
+  try {
+    let now = Date.UTC(2026, 11, 2, 9);
+    const clock = () => now;
+    const a = new KvRateLimiter(one, clock);
+    const b = new KvRateLimiter(two, clock);
+    const exact = new MemoryRateLimiter(clock);
+    const rule = { limit: 1200, windowMs: 1000 }; // blocks of up to 12; 1.2 requests a ms allowed
+    let leased = 0, plain = 0;
+    // About 1.4 times the allowed rate for 6 simulated seconds, alternating processes.
+    for (let i = 0; i < 10_800; i++) {
+      if (i % 7 === 0) now += 2 + (i % 5);
+      if ((await (i % 2 ? a : b).limit("api:org-time", rule)).allowed) leased++;
+      if ((await exact.limit("api:org-time", rule)).allowed) plain++;
+    }
+    const bound = 2 * maxLeaseTokens(rule.limit);
+    assert.ok(leased <= plain + bound, `leased ${leased}, plain GCRA ${plain}`);
+    // Forfeited tokens cost some throughput, but little.
+    assert.ok(leased >= plain * 0.9, `leased ${leased}, plain GCRA ${plain}`);
+  } finally {
+    one.close();
+    two.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
