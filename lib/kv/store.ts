@@ -263,9 +263,27 @@ export class Atomic {
    * that is a conflict or a reason to retry).
    */
   async commit(): Promise<string | null> {
-    const result = await this.#op.commit();
-    return result.ok ? result.versionstamp : null;
+    for (let attempt = 0;; attempt++) {
+      try {
+        const result = await this.#op.commit();
+        return result.ok ? result.versionstamp : null;
+      } catch (err) {
+        // SQLite answered SQLITE_BUSY: another connection to the same file (the store's reading
+        // handle sweeping expired keys, another process) held the write lock past the busy
+        // timeout. The transaction was rolled back, so nothing was applied: commit again.
+        if (!isDatabaseLocked(err) || attempt >= LOCKED_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 8 * (attempt + 1)));
+      }
+    }
   }
+}
+
+/** Commits retried when the local database reports itself locked. */
+const LOCKED_RETRIES = 8;
+
+/** True for the error Deno KV's SQLite backend raises on SQLITE_BUSY. */
+export function isDatabaseLocked(err: unknown): boolean {
+  return err instanceof Error && /database is locked/i.test(err.message);
 }
 
 /**

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DomainError } from "../errors.ts";
 import {
+  Atomic,
   decodeCursorParam,
   globalKeys,
   isId,
@@ -412,4 +413,30 @@ Deno.test("a file store reads on its own connection and sees every commit at onc
     store.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a commit the local database refused as locked is committed again; other errors are not", async () => {
+  let calls = 0;
+  const busyTwice = {
+    commit() {
+      calls++;
+      return calls <= 2
+        ? Promise.reject(new TypeError("database is locked"))
+        : Promise.resolve({ ok: true, versionstamp: "00000000000000010000" });
+    },
+  } as unknown as Deno.AtomicOperation;
+  assert.equal(await new Atomic(busyTwice).commit(), "00000000000000010000");
+  assert.equal(calls, 3);
+
+  const broken = {
+    commit: () => Promise.reject(new TypeError("value too large")),
+  } as unknown as Deno.AtomicOperation;
+  await assert.rejects(() => new Atomic(broken).commit(), /value too large/);
+
+  let forever = 0;
+  const alwaysBusy = {
+    commit: () => (forever++, Promise.reject(new TypeError("database is locked"))),
+  } as unknown as Deno.AtomicOperation;
+  await assert.rejects(() => new Atomic(alwaysBusy).commit(), /database is locked/);
+  assert.equal(forever, 9, "eight retries, then the error");
 });

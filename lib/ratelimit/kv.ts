@@ -165,18 +165,11 @@ export class KvRateLimiter implements RateLimiter {
       if (!step.decision.allowed) return step.decision;
       const claim = claimBlock(known.tat, now, rule, want);
       const next = claim.tat;
-      let versionstamp: string | null;
-      try {
-        versionstamp = await this.#store.atomic()
-          .check(kvKey, known.versionstamp)
-          .set(kvKey, { tat: next } satisfies Stored, { expireIn: Math.ceil(next - now) + 1000 })
-          .commit();
-      } catch (err) {
-        // Another process holds the SQLite write lock: the same as a lost race.
-        if (!(err instanceof Error && /database is locked/.test(err.message))) throw err;
-        await new Promise((r) => setTimeout(r, 1 + Math.random() * 5 * (attempt + 1)));
-        versionstamp = null;
-      }
+      // A locked database is retried by the store's commit itself (`lib/kv/store.ts`).
+      const versionstamp = await this.#store.atomic()
+        .check(kvKey, known.versionstamp)
+        .set(kvKey, { tat: next } satisfies Stored, { expireIn: Math.ceil(next - now) + 1000 })
+        .commit();
       if (versionstamp) {
         this.#remember(key, { tat: next, versionstamp });
         this.#lease(key, rule, now, claim);
