@@ -24,6 +24,7 @@
  * @module
  */
 
+import { BENCH_PTO_TYPES } from "./pto_types.ts";
 import { parseArgs } from "node:util";
 import { KvMailbox } from "../lib/mail/mail.ts";
 import { Store } from "../lib/kv/mod.ts";
@@ -39,7 +40,6 @@ import { hoursReport } from "../lib/reports/hours.ts";
 import { memberBalances } from "../lib/pto/balance.ts";
 import { saveCheckpoints } from "../lib/pto/checkpoints.ts";
 import { getSettings, updateSettings } from "../lib/settings/repository.ts";
-import type { PtoType } from "../lib/settings/schema.ts";
 import { userPrincipal } from "../lib/principal.ts";
 import { type Cache, LruCache, ReadThrough } from "../lib/cache/mod.ts";
 import { UpstashCache } from "../lib/cache/upstash.ts";
@@ -61,28 +61,7 @@ const NOW = Date.UTC(2026, 10, 2, 18, 0, 0);
 const H = 3600;
 const MONTH = { from: "2026-10-01", to: "2026-10-31" };
 
-const TYPES: PtoType[] = [
-  {
-    id: "vacation",
-    name: "Vacation",
-    paid: true,
-    accrual: { method: "per_hours_worked", earnSeconds: H, perWorkedSeconds: 30 * H },
-    waitingPeriodDays: 90,
-    maxBalanceSeconds: 120 * H,
-    carryoverCapSeconds: 40 * H,
-    hoursPerDaySeconds: 8 * H,
-  },
-  {
-    id: "floating",
-    name: "Floating days",
-    paid: true,
-    accrual: { method: "annual_grant", earnSeconds: 16 * H, grantOn: "01-01" },
-    waitingPeriodDays: 0,
-    maxBalanceSeconds: 40 * H,
-    carryoverCapSeconds: 8 * H,
-    hoursPerDaySeconds: 8 * H,
-  },
-];
+const TYPES = BENCH_PTO_TYPES;
 
 /** A cache that keeps nothing: every read is computed (the cache's miss path). */
 class NoCache implements Cache {

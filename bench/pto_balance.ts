@@ -32,6 +32,7 @@
  * @module
  */
 
+import { BENCH_PTO_TYPES } from "./pto_types.ts";
 import { userPrincipal } from "../lib/principal.ts";
 import { parseArgs } from "node:util";
 import { Store } from "../lib/kv/mod.ts";
@@ -40,7 +41,6 @@ import { addMember, getMembership } from "../lib/members/members.ts";
 import { importEntries, newEntryId } from "../lib/entries/repository.ts";
 import type { TimeEntry } from "../lib/entries/model.ts";
 import { getSettings, updateSettings } from "../lib/settings/repository.ts";
-import type { PtoType } from "../lib/settings/schema.ts";
 import { memberBalances } from "../lib/pto/balance.ts";
 import { clearCheckpoints, saveCheckpoints } from "../lib/pto/checkpoints.ts";
 
@@ -57,28 +57,7 @@ const TZ = "America/Chicago";
 const NOW = Date.UTC(2026, 10, 2, 18, 0, 0);
 const H = 3600;
 
-const TYPES: PtoType[] = [
-  {
-    id: "vacation",
-    name: "Vacation",
-    paid: true,
-    accrual: { method: "per_hours_worked", earnSeconds: H, perWorkedSeconds: 30 * H },
-    waitingPeriodDays: 90,
-    maxBalanceSeconds: 120 * H,
-    carryoverCapSeconds: 40 * H,
-    hoursPerDaySeconds: 8 * H,
-  },
-  {
-    id: "floating",
-    name: "Floating days",
-    paid: true,
-    accrual: { method: "annual_grant", earnSeconds: 16 * H, grantOn: "01-01" },
-    waitingPeriodDays: 0,
-    maxBalanceSeconds: 40 * H,
-    carryoverCapSeconds: 8 * H,
-    hoursPerDaySeconds: 8 * H,
-  },
-];
+const TYPES = BENCH_PTO_TYPES;
 
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
