@@ -11,8 +11,8 @@
  * @module
  */
 
+import { violations } from "./axe.ts";
 import assert from "node:assert/strict";
-import axe from "axe-core";
 import type { Page } from "playwright-core";
 import { loadConfig } from "../../config.ts";
 import { Client, signUpOrg, testApp } from "../helpers.ts";
@@ -22,25 +22,6 @@ import { closeBrowsers, ensureBuilt, openPage, serveApp, signIn } from "./chromi
 
 const OPERATOR = "olga.ops@example.com";
 const INVITEE = "ines.invitee@example.com";
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-/** The WCAG violations axe-core finds on `page`, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async (tags) => {
-    // deno-lint-ignore no-explicit-any
-    const result = await (globalThis as any).axe.run(document, {
-      runOnly: { type: "tag", values: tags },
-    });
-    // deno-lint-ignore no-explicit-any
-    return result.violations.map((v: any) =>
-      `${v.id} (${v.impact}): ${v.help} — ${
-        // deno-lint-ignore no-explicit-any
-        v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")).join(", ")}`
-    );
-  }, WCAG);
-  return found as string[];
-}
 
 Deno.test("browser: the identity, invitation and mailbox pages pass axe-core's WCAG 2 A/AA rules", async () => {
   await ensureBuilt();

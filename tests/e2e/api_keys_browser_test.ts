@@ -7,9 +7,8 @@
  * @module
  */
 
+import { violations } from "./axe.ts";
 import assert from "node:assert/strict";
-import axe from "axe-core";
-import type { Page } from "playwright-core";
 import { Client, signUpOrg, testApp } from "../helpers.ts";
 import {
   closeBrowsers,
@@ -19,26 +18,6 @@ import {
   signIn,
   watchProblems,
 } from "./chromium.ts";
-
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-/** The WCAG violations axe-core finds on `page`, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async (tags) => {
-    // deno-lint-ignore no-explicit-any
-    const result = await (globalThis as any).axe.run(document, {
-      runOnly: { type: "tag", values: tags },
-    });
-    // deno-lint-ignore no-explicit-any
-    return result.violations.map((v: any) =>
-      `${v.id} (${v.impact}): ${v.help} — ${
-        // deno-lint-ignore no-explicit-any
-        v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")).join(", ")}`
-    );
-  }, WCAG);
-  return found as string[];
-}
 
 Deno.test("browser: an admin creates an API key (shown once, copyable), uses it and revokes it", async () => {
   await ensureBuilt();
