@@ -37,6 +37,45 @@ export const jobSchema = z.discriminatedUnion("kind", [
     orgId: z.string().nullable(),
     mail: mailSchema,
   }),
+  /**
+   * Deliver webhook message `messageId` (stored under the organization until it expires) to
+   * endpoint `endpointId`; `attempt` counts from 1. A failed attempt schedules the next one as a
+   * new job (`lib/webhooks`), keeping the message id, so the subscriber sees one `webhook-id`.
+   */
+  z.strictObject({
+    kind: z.literal("deliver_webhook"),
+    id: z.string().min(1),
+    orgId: z.string(),
+    endpointId: z.string().min(1),
+    messageId: z.string().min(1),
+    attempt: z.number().int().min(1).max(100),
+  }),
+  /** Build the file of export `exportId` (`lib/exports`). */
+  z.strictObject({
+    kind: z.literal("run_export"),
+    id: z.string().min(1),
+    orgId: z.string(),
+    exportId: z.string().min(1),
+  }),
+  /** Tell the people who asked for it about an organization event (mail, Slack). */
+  z.strictObject({
+    kind: z.literal("notify"),
+    id: z.string().min(1),
+    orgId: z.string(),
+    event: z.strictObject({
+      id: z.string().min(1),
+      type: z.string().min(1).max(100),
+      timestamp: z.string(),
+      data: z.unknown(),
+    }),
+  }),
+  /** Post one message to the organization's Slack incoming webhook (`lib/notifications`). */
+  z.strictObject({
+    kind: z.literal("send_slack"),
+    id: z.string().min(1),
+    orgId: z.string(),
+    text: z.string().min(1).max(4_000),
+  }),
 ]);
 
 /** Every kind of job. */
@@ -46,6 +85,19 @@ export type SyncSeatsJob = Extract<Job, { kind: "sync_seats" }>;
 /** Send one mail. */
 export type SendMailJob = Extract<Job, { kind: "send_mail" }>;
 
+/** Deliver one webhook message to one endpoint. */
+export type DeliverWebhookJob = Extract<Job, { kind: "deliver_webhook" }>;
+/** Build one export's file. */
+export type RunExportJob = Extract<Job, { kind: "run_export" }>;
+/** Notify people of an organization event. */
+export type NotifyJob = Extract<Job, { kind: "notify" }>;
+/** Post to the organization's Slack channel. */
+export type SendSlackJob = Extract<Job, { kind: "send_slack" }>;
+/** A job's kind. */
+export type JobKind = Job["kind"];
+/** Every job kind, in registry order. */
+export const JOB_KINDS: readonly JobKind[] = jobSchema.options.map((o) => o.shape.kind.value);
+
 /** Runs one job; throws to have it retried. */
 export type JobHandler = (job: Job) => Promise<void>;
 
@@ -53,6 +105,15 @@ export type JobHandler = (job: Job) => Promise<void>;
 export interface JobTransport {
   /** Send `job` for background processing (after `delayMs`, when given). */
   enqueue(job: Job, options?: { delayMs?: number }): Promise<void>;
+}
+
+/** A job of `kind` with a fresh id, for the kinds whose payload is just their fields. */
+export function newJob<K extends JobKind>(
+  kind: K,
+  fields: Omit<Extract<Job, { kind: K }>, "kind" | "id">,
+  now = Date.now(),
+): Extract<Job, { kind: K }> {
+  return { kind, id: newId(now), ...fields } as Extract<Job, { kind: K }>;
 }
 
 /** A `sync_seats` job for `orgId` with a fresh id. */
@@ -140,6 +201,8 @@ export class InlineTransport implements JobTransport {
   readonly failures: JobFailure[] = [];
   /** Every job enqueued, oldest first. */
   readonly enqueued: Job[] = [];
+  /** Jobs enqueued with a delay, held until {@linkcode runDelayed} (tests advance time so). */
+  readonly delayed: Job[] = [];
   #handler: JobHandler | null;
 
   constructor(
@@ -154,8 +217,24 @@ export class InlineTransport implements JobTransport {
     this.#handler = handler;
   }
 
-  async enqueue(job: Job): Promise<void> {
+  async enqueue(job: Job, options: { delayMs?: number } = {}): Promise<void> {
     this.enqueued.push(job);
+    if (options.delayMs && options.delayMs > 0) {
+      this.delayed.push(job);
+      return;
+    }
+    await this.#run(job);
+  }
+
+  /** Run the held delayed jobs (those of `kind`, when given) now; returns how many ran. */
+  async runDelayed(kind?: JobKind): Promise<number> {
+    const due = this.delayed.filter((j) => !kind || j.kind === kind);
+    this.delayed.splice(0, this.delayed.length, ...this.delayed.filter((j) => !due.includes(j)));
+    for (const job of due) await this.#run(job);
+    return due.length;
+  }
+
+  async #run(job: Job): Promise<void> {
     if (!this.#handler) throw new Error("InlineTransport: no handler set");
     try {
       await this.#handler(job);

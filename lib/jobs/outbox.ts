@@ -25,6 +25,8 @@ interface OutboxRecord {
   /** While in the future, one dispatcher holds the job. */
   leaseUntil: number;
   lastError: string | null;
+  /** Epoch ms before which the job must not run (the transport delays it); 0 for now. */
+  notBefore?: number;
 }
 
 /** A job that could not be delivered, as operators see it. */
@@ -49,8 +51,11 @@ const BACKOFF_MS = [1_000, 10_000, 60_000, 600_000];
 
 /** What a use case uses: add jobs to its commit, then dispatch them. */
 export interface JobPort {
-  /** Add `job` to `op`: it exists (and will run) only if `op` commits. */
-  add(op: Atomic, job: Job): void;
+  /**
+   * Add `job` to `op`: it exists (and will run) only if `op` commits. With `delayMs` it runs
+   * no sooner than that long after `now` (a retry schedule, a reminder).
+   */
+  add(op: Atomic, job: Job, options?: { delayMs?: number }): void;
   /** Hand the jobs added so far to the transport (call after the commit; never throws). */
   dispatch(): Promise<void>;
 }
@@ -78,8 +83,15 @@ export class Outbox {
   port(): JobPort {
     const added: string[] = [];
     return {
-      add: (op, job) => {
-        const record: OutboxRecord = { job, attempts: 0, leaseUntil: 0, lastError: null };
+      add: (op, job, options = {}) => {
+        const notBefore = options.delayMs ? this.now() + options.delayMs : 0;
+        const record: OutboxRecord = {
+          job,
+          attempts: 0,
+          leaseUntil: 0,
+          lastError: null,
+          notBefore,
+        };
         op.set(globalKeys.outbox(job.id), record);
         added.push(job.id);
       },
@@ -144,7 +156,8 @@ export class Outbox {
     const vs = await this.store.atomic().check(key, found.versionstamp).set(key, claimed).commit();
     if (!vs) return false;
     try {
-      await this.transport.enqueue(claimed.job);
+      const delayMs = Math.max(0, (claimed.notBefore ?? 0) - now);
+      await this.transport.enqueue(claimed.job, delayMs ? { delayMs } : undefined);
     } catch (err) {
       const attempts = claimed.attempts + 1;
       const error = err instanceof Error ? err.message : String(err);

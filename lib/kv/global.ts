@@ -73,6 +73,12 @@ export const globalKeys = {
    * deleted in the same commits as the invitation (`lib/invitations`).
    */
   invitationToken: (tokenHash: string): Key => makeKey(["invitation_token", tokenHash]),
+  /**
+   * A job's run by id: `{state: "running", until}` while a handler holds it, `{state: "done"}`
+   * after (expires in 7 days). Every transport delivers at least once; this makes each job id
+   * run once (`lib/jobs/dispatcher.ts`). Jobs of every tenant and of none share one dispatcher.
+   */
+  jobRun: (jobId: string): Key => makeKey(["job_run", jobId]),
   /** Jobs that failed every delivery, kept for operators to read and retry (`/ops`). */
   deadJob: (jobId?: string): Key =>
     makeKey(jobId === undefined ? ["dead_job"] : ["dead_job", jobId]),
