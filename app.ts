@@ -12,6 +12,7 @@ import { authenticate } from "./routes/middleware/auth.ts";
 import { InlineTransport } from "./lib/jobs/jobs.ts";
 import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
+import type { Outbound } from "./lib/net/ssrf.ts";
 import { sameOriginForCookies, securityHeaders } from "./routes/middleware/security.ts";
 import { bodyLimits } from "./routes/middleware/body.ts";
 import { requestId, requestLog } from "./routes/middleware/request_log.ts";
@@ -20,15 +21,29 @@ import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
 import { stripeWebhook } from "./routes/webhooks/stripe.ts";
 
+/** `deps.outbound`, else `fetch` under the configured SSRF policy. */
+export function outboundOf(deps: Pick<AppDeps, "outbound" | "config">): Outbound {
+  return deps.outbound ??
+    { policy: { allowPrivate: deps.config.allowPrivateWebhooks }, fetch: globalThis.fetch };
+}
+
 /** Build the app around `deps`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const transport = deps.jobs ??
-    new InlineTransport(
-      createJobHandler({ store: deps.store, billing: deps.billing, mailer: deps.mailer }),
-      ({ job, error }) => console.error(`jobs: ${job.kind} ${job.id} failed:`, error),
-    );
-  const outbox = deps.outbox ?? new Outbox(deps.store, transport, deps.now);
+  const inline = deps.jobs ? null : new InlineTransport(
+    null,
+    ({ job, error }) => console.error(`jobs: ${job.kind} ${job.id} failed:`, error),
+  );
+  const outbox = deps.outbox ?? new Outbox(deps.store, deps.jobs ?? inline!, deps.now);
+  inline?.setHandler(createJobHandler({
+    store: deps.store,
+    billing: deps.billing,
+    mailer: deps.mailer,
+    now: deps.now,
+    outbox,
+    publicUrl: deps.config.publicUrl,
+    outbound: outboundOf(deps),
+  }));
   app.onError(onError);
   app.notFound(onNotFound);
   app.use("*", async (c, next) => {

@@ -55,7 +55,25 @@ const schema = z.object({
     .describe("Upstash Redis REST address: rate limits and the read cache in Redis"),
   UPSTASH_REDIS_REST_TOKEN: z.string().trim().min(1).optional()
     .describe("the Upstash Redis REST token (set together with UPSTASH_REDIS_REST_URL)"),
+  QSTASH_TOKEN: z.string().trim().min(1).optional()
+    .describe("Upstash QStash token: background jobs go through QStash instead of the KV queue"),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().trim().min(1).optional()
+    .describe("QStash's current signing key (callbacks are verified with both keys)"),
+  QSTASH_NEXT_SIGNING_KEY: z.string().trim().min(1).optional()
+    .describe("QStash's next signing key"),
+  QSTASH_URL: z.url({ protocol: /^https?$/, error: "an http(s):// URL" }).optional()
+    .describe("the QStash API address (default https://qstash.upstash.io; a compatible server)"),
+  ALLOW_PRIVATE_WEBHOOKS: z.enum(["true", "false"]).default("false")
+    .describe(
+      "development and tests only: let webhook and Slack URLs reach private addresses and http",
+    ),
   ...priceVars,
+}).refine((e) => !e.QSTASH_TOKEN || (e.QSTASH_CURRENT_SIGNING_KEY && e.QSTASH_NEXT_SIGNING_KEY), {
+  message: "set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY together with QSTASH_TOKEN",
+  path: ["QSTASH_CURRENT_SIGNING_KEY"],
+}).refine((e) => !e.QSTASH_TOKEN || e.PUBLIC_URL, {
+  message: "set PUBLIC_URL (QStash calls the jobs back there) together with QSTASH_TOKEN",
+  path: ["PUBLIC_URL"],
 }).refine((e) => !e.UPSTASH_REDIS_REST_URL || e.UPSTASH_REDIS_REST_TOKEN, {
   message: "set UPSTASH_REDIS_REST_TOKEN together with UPSTASH_REDIS_REST_URL",
   path: ["UPSTASH_REDIS_REST_TOKEN"],
@@ -99,6 +117,17 @@ export interface UpstashConfig {
   token: string;
 }
 
+/** QStash settings; null when jobs travel through the Deno KV queue. */
+export interface QStashConfig {
+  /** `QSTASH_TOKEN` (a secret: never log it). */
+  token: string;
+  /** Both signing keys (secrets): callbacks signed with either are accepted. */
+  currentSigningKey: string;
+  nextSigningKey: string;
+  /** `QSTASH_URL`, or null for Upstash's own. */
+  baseUrl: string | null;
+}
+
 /** Validated configuration. */
 export interface Config {
   port: number;
@@ -117,6 +146,10 @@ export interface Config {
   smtp: SmtpConfig | null;
   /** Upstash Redis (REST) for rate limits and the read cache, or null: the embedded KV limiter and an in-process cache. */
   upstash: UpstashConfig | null;
+  /** QStash for background jobs, or null: the Deno KV queue. */
+  qstash: QStashConfig | null;
+  /** Tenant URLs (webhooks, Slack) may reach private addresses and use http (dev and tests). */
+  allowPrivateWebhooks: boolean;
 }
 
 /**
@@ -162,5 +195,14 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     upstash: e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
       ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
       : null,
+    qstash: e.QSTASH_TOKEN
+      ? {
+        token: e.QSTASH_TOKEN,
+        currentSigningKey: e.QSTASH_CURRENT_SIGNING_KEY!,
+        nextSigningKey: e.QSTASH_NEXT_SIGNING_KEY!,
+        baseUrl: e.QSTASH_URL ?? null,
+      }
+      : null,
+    allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS === "true",
   };
 }

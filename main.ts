@@ -9,7 +9,7 @@
  */
 
 import { type Config, loadConfig } from "./config.ts";
-import { createApp } from "./app.ts";
+import { createApp, outboundOf } from "./app.ts";
 import { LruCache, ReadThrough } from "./lib/cache/mod.ts";
 import { UpstashCache } from "./lib/cache/upstash.ts";
 import { runMigrations, Store, StoreIntegrityError } from "./lib/kv/mod.ts";
@@ -84,10 +84,17 @@ if (import.meta.main) {
     ? new SmtpMailer(config.smtp)
     : new KvMailbox(store, Date.now);
   const jobs = new KvQueueTransport(store.queueHandle);
-  jobs.listen(createJobHandler({ store, billing, mailer })).catch((err) =>
-    console.error("jobs: the queue listener stopped:", err)
-  );
   const outbox = new Outbox(store, jobs, Date.now);
+  const outbound = outboundOf({ config });
+  jobs.listen(createJobHandler({
+    store,
+    billing,
+    mailer,
+    now: Date.now,
+    outbox,
+    publicUrl: config.publicUrl,
+    outbound,
+  })).catch((err) => console.error("jobs: the queue listener stopped:", err));
   // The read cache: shared through Upstash Redis when configured, else in this process.
   const cache = new ReadThrough(
     config.upstash ? new UpstashCache(config.upstash) : new LruCache(),
@@ -105,6 +112,7 @@ if (import.meta.main) {
     billing,
     jobs,
     outbox,
+    outbound,
     mailer,
     cache,
     rateLimit: { limiter },

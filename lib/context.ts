@@ -27,6 +27,7 @@ import { type CountLimit, type LimitCheck, limitCheck } from "./billing/limits.t
 import type { Feature } from "./billing/plans.ts";
 import type { TimelineKeys } from "./entries/repository.ts";
 import type { JobPort } from "./jobs/outbox.ts";
+import type { EventPort } from "./events/events.ts";
 import type { Scope } from "./apikeys/scopes.ts";
 import type { AccessPort } from "./members/access.ts";
 import type { ReadThrough } from "./cache/port.ts";
@@ -68,6 +69,8 @@ export interface RequestContext {
   /** The server clock when the request arrived, epoch ms. */
   now: number;
   jobs: JobPort;
+  /** Emits organization events into a commit (webhooks, notifications; `lib/events`). */
+  events: EventPort;
   services: Services;
 }
 

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Outbound } from "../lib/net/ssrf.ts";
+import type { Subscriptions } from "../lib/events/events.ts";
 import type { TimelineKeys } from "../lib/entries/repository.ts";
 import type { VersionedSettings } from "../lib/settings/repository.ts";
 import type { BillingRecord } from "../lib/billing/lifecycle.ts";
@@ -48,6 +50,11 @@ export interface AppDeps {
    * `createApp` builds it.
    */
   outbox?: Outbox;
+  /**
+   * How tenant-supplied URLs (webhooks, Slack) are checked and called. Absent: `fetch` under
+   * the SSRF policy of `config.allowPrivateWebhooks`.
+   */
+  outbound?: Outbound;
   /** Where mail goes (SMTP, or the embedded KV mailbox). */
   mailer: MailPort;
   /** Where request log lines go (one JSON object per call); standard output when absent. */
@@ -80,6 +87,8 @@ export interface OrgContext {
   billing: { record: BillingRecord; versionstamp: string | null };
   /** The member's own timeline keys as read with the membership (for the clock; empty for keys). */
   ownTimeline: TimelineKeys;
+  /** The organization's webhook subscriptions as read with the membership (`lib/events`). */
+  subscriptions: Subscriptions;
 }
 
 /** Hono environment of this app. */

@@ -13,6 +13,7 @@ import { entitlements } from "./middleware/plan.ts";
 import type { Entitlements } from "../lib/billing/entitlements.ts";
 import { storeAccess } from "../lib/members/access.ts";
 import { LruCache, ReadThrough } from "../lib/cache/mod.ts";
+import { eventPort } from "../lib/events/events.ts";
 
 const CONTEXTS = new WeakMap<Request, RequestContext>();
 /** The in-process cache of each app built without `deps.cache`. */
@@ -44,6 +45,8 @@ export function requestContext(c: AppContext): RequestContext {
   // Entitlements and the public origin cost a little to compute and many use cases never read
   // them (a listing), so they are computed on first read.
   let ent: Entitlements | undefined;
+  const now = deps.now();
+  const jobs = c.get("outbox").port();
   let origin: string | undefined;
   const ctx: RequestContext = {
     scope: org.scope,
@@ -62,8 +65,9 @@ export function requestContext(c: AppContext): RequestContext {
     get entitlements() {
       return ent ??= entitlements(c);
     },
-    now: deps.now(),
-    jobs: c.get("outbox").port(),
+    now,
+    jobs,
+    events: eventPort(org.scope, org.subscriptions, jobs, now),
     services: {
       passwordIterations: deps.passwordIterations,
       billingEnabled: !!deps.billing,

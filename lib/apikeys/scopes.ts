@@ -6,7 +6,7 @@
  * @module
  */
 
-/** Every scope a key can carry (later issues add `webhooks:write`, `exports:write`). */
+/** Every scope a key can carry. */
 export const SCOPES = [
   "members:read",
   "members:write",
@@ -22,6 +22,10 @@ export const SCOPES = [
   "locations:write",
   "settings:read",
   "settings:write",
+  "webhooks:read",
+  "webhooks:write",
+  "exports:read",
+  "exports:write",
 ] as const;
 
 /** A scope. */

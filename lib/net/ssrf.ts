@@ -205,3 +205,10 @@ function isPublicV6(g: number[]): boolean {
   // Only global unicast 2000::/3 is public.
   return (g[0] & 0xe000) === 0x2000;
 }
+
+/** How the server calls tenant-supplied URLs: the policy checked before each call, and fetch. */
+export interface Outbound {
+  policy: OutboundPolicy;
+  /** `fetch` (tests pass one whose client trusts their loopback TLS server). */
+  fetch: typeof fetch;
+}

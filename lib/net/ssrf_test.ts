@@ -51,8 +51,10 @@ Deno.test("IPv6 parsing handles :: and embedded IPv4 tails", () => {
 Deno.test("URLs: https only, no credentials, every resolved address public", async () => {
   const resolve = (host: string) =>
     Promise.resolve(
-      ({ "good.example": ["93.184.216.34"], "rebind.example": ["93.184.216.34", "10.0.0.5"] } as
-        Record<string, string[]>)[host] ?? [],
+      ({
+        "good.example": ["93.184.216.34"],
+        "rebind.example": ["93.184.216.34", "10.0.0.5"],
+      } as Record<string, string[]>)[host] ?? [],
     );
   const policy = { allowPrivate: false, resolve };
   assert((await checkOutboundUrl("https://good.example/hook", policy)).ok);

@@ -16,6 +16,7 @@ import type { Membership } from "../../lib/members/members.ts";
 import type { Organization } from "../../lib/orgs/orgs.ts";
 import { SETTINGS_PARTS, settingsFrom } from "../../lib/settings/repository.ts";
 import { BILLING_PARTS, billingFrom } from "../../lib/billing/entitlements.ts";
+import { SUBSCRIPTIONS_PARTS, subscriptionsFrom } from "../../lib/events/events.ts";
 import { timelineParts } from "../../lib/entries/repository.ts";
 import { userPrincipal } from "../../lib/principal.ts";
 import { touchApiKey, verifyApiKey } from "../../lib/apikeys/keys.ts";
@@ -23,7 +24,12 @@ import { assertFeature } from "../../lib/billing/gates.ts";
 import { entitlements } from "./plan.ts";
 
 /** The organization's keys a request made with an API key reads with the key. */
-const KEY_ORG_PARTS: Deno.KvKeyPart[][] = [["profile"], [...SETTINGS_PARTS], [...BILLING_PARTS]];
+const KEY_ORG_PARTS: Deno.KvKeyPart[][] = [
+  ["profile"],
+  [...SETTINGS_PARTS],
+  [...BILLING_PARTS],
+  [...SUBSCRIPTIONS_PARTS],
+];
 
 /** 401 `invalid_api_key`. */
 function invalidApiKey(): DomainError {
@@ -177,7 +183,7 @@ export function requireOrg(param = "orgId"): MiddlewareHandler<AppEnv> {
 function resolveOrgForKey(c: Context<AppEnv>, orgId: string): OrgContext | null {
   const key = c.get("apiKey");
   if (!key || key.scope.orgId !== orgId) return null;
-  const [profile, settings, billing] = key.entries;
+  const [profile, settings, billing, subscriptions] = key.entries;
   const org = profile.value as Organization | null;
   if (!org) return null;
   return {
@@ -189,6 +195,7 @@ function resolveOrgForKey(c: Context<AppEnv>, orgId: string): OrgContext | null 
     settings: settingsFrom(org, settings.value),
     billing: billingFrom(billing, org),
     ownTimeline: [],
+    subscriptions: subscriptionsFrom(subscriptions.value),
   };
 }
 
@@ -203,10 +210,11 @@ export async function resolveOrg(
     ["profile"],
     [...SETTINGS_PARTS],
     [...BILLING_PARTS],
+    [...SUBSCRIPTIONS_PARTS],
     ...timelineParts(userId),
   ]);
   if (!found) return null;
-  const [member, profile, settings, billing, ...ownTimeline] = found.entries;
+  const [member, profile, settings, billing, subscriptions, ...ownTimeline] = found.entries;
   const membership = member.value as Membership | null;
   const org = profile.value as Organization | null;
   if (!membership || !membership.active || !org) return null;
@@ -219,5 +227,6 @@ export async function resolveOrg(
     settings: settingsFrom(org, settings.value),
     billing: billingFrom(billing, org),
     ownTimeline,
+    subscriptions: subscriptionsFrom(subscriptions.value),
   };
 }
