@@ -13,6 +13,7 @@ import type { Principal } from "../principal.ts";
 import {
   assertNoOverlap,
   commitEntryChange,
+  type EntryEffects,
   newEntryId,
   readTimeline,
   type Timeline,
@@ -33,6 +34,8 @@ export interface Puncher {
    * device). Absent: the member themselves.
    */
   by?: Principal;
+  /** What the punch also carries into its commit (its events). */
+  effects?: EntryEffects;
 }
 
 /** Optional details of a clock-in. */
@@ -112,6 +115,7 @@ export async function clockIn(
     },
     nowMs,
     p.timeline,
+    p.effects,
   );
   return entry!;
 }
@@ -155,6 +159,7 @@ export async function startBreak(
     },
     nowMs,
     p.timeline,
+    p.effects,
   );
   return entry!;
 }
@@ -185,6 +190,7 @@ export async function endBreak(scope: OrgScope, p: Puncher, nowMs: number): Prom
     },
     nowMs,
     p.timeline,
+    p.effects,
   );
   return entry!;
 }
@@ -217,6 +223,7 @@ export async function clockOut(
     },
     nowMs,
     p.timeline,
+    p.effects,
   );
   return entry!;
 }

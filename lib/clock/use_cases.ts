@@ -19,6 +19,7 @@
  */
 
 import { actingMember, authorize, type RequestContext, requireScope } from "../context.ts";
+import { entryEvents } from "../entries/events.ts";
 import { DomainError, notFound } from "../errors.ts";
 import type { Membership } from "../members/members.ts";
 import { timelineParts } from "../entries/repository.ts";
@@ -70,6 +71,7 @@ async function puncherFor(ctx: RequestContext, userId: string | undefined): Prom
       membershipVersionstamp: member.versionstamp!,
       timeline,
       by: ctx.principal,
+      effects: entryEvents(ctx),
     };
   }
   const me = actingMember(ctx);
@@ -81,6 +83,7 @@ async function puncherFor(ctx: RequestContext, userId: string | undefined): Prom
     membershipVersionstamp: me.membershipVersionstamp,
     timeline: me.timeline,
     by: ctx.principal,
+    effects: entryEvents(ctx),
   };
 }
 
@@ -108,11 +111,21 @@ export async function clockInUseCase(ctx: RequestContext, input: ClockInBody): P
   const puncher = await puncherFor(ctx, input.userId);
   const rules = effectiveSettings(ctx.settings.settings, ctx.entitlements);
   const place = await resolveClockInLocation(ctx.scope, rules, input);
-  return await clockIn(ctx.scope, puncher, {
-    note: input.note ?? null,
-    locationId: place.locationId,
-    geo: place.geo,
-  }, ctx.now);
+  return await dispatched(
+    ctx,
+    clockIn(ctx.scope, puncher, {
+      note: input.note ?? null,
+      locationId: place.locationId,
+      geo: place.geo,
+    }, ctx.now),
+  );
+}
+
+/** `change`'s result, after the jobs its commit caused (its events) are handed off. */
+async function dispatched<T>(ctx: RequestContext, change: Promise<T>): Promise<T> {
+  const result = await change;
+  await ctx.jobs.dispatch();
+  return result;
 }
 
 /** Start a break of `typeId` (none: unpaid). 409 `not_clocked_in` / `already_on_break`. */
@@ -124,7 +137,7 @@ export async function breakStartUseCase(
   const puncher = await puncherFor(ctx, input.userId);
   const typeId = input.typeId ?? null;
   requireBreakType(ctx.settings.settings, typeId);
-  return await startBreak(ctx.scope, puncher, ctx.now, typeId);
+  return await dispatched(ctx, startBreak(ctx.scope, puncher, ctx.now, typeId));
 }
 
 /** End the running break (it keeps its type). 409 `not_clocked_in` / `not_on_break`. */
@@ -133,7 +146,7 @@ export async function breakEndUseCase(
   input: ClockOutBody = {},
 ): Promise<TimeEntry> {
   requireScope(ctx, "clock:write");
-  return await endBreak(ctx.scope, await puncherFor(ctx, input.userId), ctx.now);
+  return await dispatched(ctx, endBreak(ctx.scope, await puncherFor(ctx, input.userId), ctx.now));
 }
 
 /** Clock out now, ending a running break too. 409 `not_clocked_in`. */
@@ -142,7 +155,8 @@ export async function clockOutUseCase(
   input: ClockOutBody,
 ): Promise<TimeEntry> {
   requireScope(ctx, "clock:write");
-  return await clockOut(ctx.scope, await puncherFor(ctx, input.userId), geoOf(input), ctx.now);
+  const puncher = await puncherFor(ctx, input.userId);
+  return await dispatched(ctx, clockOut(ctx.scope, puncher, geoOf(input), ctx.now));
 }
 
 /** What the clock page shows the acting member. */

@@ -15,6 +15,7 @@ import {
   type Actor,
   assertNoOverlap,
   commitEntryChange,
+  type EntryEffects,
   newEntryId,
   readEntry,
 } from "./repository.ts";
@@ -95,6 +96,7 @@ export async function createEntry(
   by: Actor,
   input: NewEntryInput,
   now: number,
+  effects?: EntryEffects,
 ): Promise<TimeEntry> {
   if (!(await getMembership(scope, input.userId))) throw notFound("member");
   const draft: TimeEntry = {
@@ -112,10 +114,17 @@ export async function createEntry(
     updatedAt: now,
   };
   validateTimes(draft, now, { manual: true });
-  const entry = await commitEntryChange(scope, input.userId, async (t) => {
-    await assertNoOverlap(scope, t, draft.start, draft.end, null);
-    return { before: null, after: draft, action: "entry.create", by, reason: input.reason };
-  }, now);
+  const entry = await commitEntryChange(
+    scope,
+    input.userId,
+    async (t) => {
+      await assertNoOverlap(scope, t, draft.start, draft.end, null);
+      return { before: null, after: draft, action: "entry.create", by, reason: input.reason };
+    },
+    now,
+    undefined,
+    effects,
+  );
   return entry!;
 }
 
@@ -129,28 +138,36 @@ export async function updateEntry(
   id: string,
   patch: EntryPatch,
   now: number,
+  effects?: EntryEffects,
 ): Promise<TimeEntry> {
   const found = await readEntry(scope, id);
   if (!found) throw notFound("time entry");
-  const entry = await commitEntryChange(scope, found.entry.userId, async (t) => {
-    const current = await readEntry(scope, id);
-    if (!current) throw notFound("time entry");
-    const e = current.entry;
-    const end = patch.end !== undefined ? toSecond(patch.end) : e.end;
-    let breaks = patch.breaks !== undefined ? secondBreaks(patch.breaks) : e.breaks;
-    if (end !== null) breaks = breaks.map((b) => (b.end === null ? { ...b, end } : b));
-    const after: TimeEntry = {
-      ...e,
-      start: patch.start !== undefined ? toSecond(patch.start) : e.start,
-      end,
-      breaks,
-      note: patch.note !== undefined ? patch.note : e.note,
-      updatedAt: now,
-    };
-    validateTimes(after, now, { manual: patch.start !== undefined || patch.end !== undefined });
-    await assertNoOverlap(scope, t, after.start, after.end, e.id);
-    return { before: current, after, action: "entry.update", by, reason: patch.reason };
-  }, now);
+  const entry = await commitEntryChange(
+    scope,
+    found.entry.userId,
+    async (t) => {
+      const current = await readEntry(scope, id);
+      if (!current) throw notFound("time entry");
+      const e = current.entry;
+      const end = patch.end !== undefined ? toSecond(patch.end) : e.end;
+      let breaks = patch.breaks !== undefined ? secondBreaks(patch.breaks) : e.breaks;
+      if (end !== null) breaks = breaks.map((b) => (b.end === null ? { ...b, end } : b));
+      const after: TimeEntry = {
+        ...e,
+        start: patch.start !== undefined ? toSecond(patch.start) : e.start,
+        end,
+        breaks,
+        note: patch.note !== undefined ? patch.note : e.note,
+        updatedAt: now,
+      };
+      validateTimes(after, now, { manual: patch.start !== undefined || patch.end !== undefined });
+      await assertNoOverlap(scope, t, after.start, after.end, e.id);
+      return { before: current, after, action: "entry.update", by, reason: patch.reason };
+    },
+    now,
+    undefined,
+    effects,
+  );
   return entry!;
 }
 
@@ -161,12 +178,20 @@ export async function deleteEntry(
   id: string,
   reason: string,
   now: number,
+  effects?: EntryEffects,
 ): Promise<void> {
   const found = await readEntry(scope, id);
   if (!found) throw notFound("time entry");
-  await commitEntryChange(scope, found.entry.userId, async () => {
-    const current = await readEntry(scope, id);
-    if (!current) throw notFound("time entry");
-    return { before: current, after: null, action: "entry.delete", by, reason };
-  }, now);
+  await commitEntryChange(
+    scope,
+    found.entry.userId,
+    async () => {
+      const current = await readEntry(scope, id);
+      if (!current) throw notFound("time entry");
+      return { before: current, after: null, action: "entry.delete", by, reason };
+    },
+    now,
+    undefined,
+    effects,
+  );
 }

@@ -192,6 +192,13 @@ function unplaceEntry(op: Atomic, scope: OrgScope, e: TimeEntry, keepRef: boolea
   if (!keepRef) op.delete(scope.key("entry_ref", e.id));
 }
 
+/**
+ * What else a change carries into its commit beyond the entry, its indexes and its audit record:
+ * the use case's events (`lib/entries/events.ts`). Called once per attempt, on the operation
+ * about to be committed, so what it adds exists exactly when the change does.
+ */
+export type EntryEffects = (op: Atomic, change: EntryChange, now: number) => void;
+
 /** Build the atomic operation that applies `change` on top of `timeline`. */
 function buildCommit(
   scope: OrgScope,
@@ -271,6 +278,7 @@ export function commitEntryChange(
   plan: (timeline: Timeline) => Promise<EntryChange>,
   now: number,
   prefetched?: TimelineKeys,
+  effects?: EntryEffects,
 ): Promise<TimeEntry | null> {
   // One change per member at a time in this process: changes that do not conflict then never
   // fail each other's revision check (16 parallel corrections all succeed). Keys the request
@@ -278,7 +286,7 @@ export function commitEntryChange(
   return serializePerMember(
     scope,
     userId,
-    (waited) => planAndCommit(scope, userId, plan, now, waited ? undefined : prefetched),
+    (waited) => planAndCommit(scope, userId, plan, now, waited ? undefined : prefetched, effects),
   );
 }
 
@@ -291,6 +299,7 @@ async function planAndCommit(
   plan: (timeline: Timeline) => Promise<EntryChange>,
   now: number,
   prefetched?: TimelineKeys,
+  effects?: EntryEffects,
 ): Promise<TimeEntry | null> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     // The first attempt may start from keys the request already read; a stale read only fails
@@ -307,7 +316,9 @@ async function planAndCommit(
       }
       throw err;
     }
-    if (await buildCommit(scope, timeline, change, now).commit()) return change.after;
+    const op = buildCommit(scope, timeline, change, now);
+    effects?.(op, change, now);
+    if (await op.commit()) return change.after;
     // Lost to a writer outside this process's queue (another process, an approval): back off a
     // little, randomly, so racing processes do not collide again in lockstep.
     if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * 2 ** attempt));

@@ -18,6 +18,7 @@
  */
 
 import { authorize, type RequestContext, requireScope } from "../context.ts";
+import { entryEvents } from "./events.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import type { AuditRecord } from "../audit/audit.ts";
@@ -118,7 +119,9 @@ export async function createEntryUseCase(
   const { settings } = ctx.settings;
   assertMayCorrect(corrector(ctx), input.userId, settings);
   requireBreakType(settings, ...(input.breaks ?? []).map((b) => b.typeId));
-  return await createEntry(ctx.scope, ctx.principal, input, ctx.now);
+  const entry = await createEntry(ctx.scope, ctx.principal, input, ctx.now, entryEvents(ctx));
+  await ctx.jobs.dispatch();
+  return entry;
 }
 
 /**
@@ -136,7 +139,9 @@ export async function updateEntryUseCase(
   const { settings } = ctx.settings;
   assertMayCorrect(corrector(ctx), owner, settings);
   requireBreakType(settings, ...(patch.breaks ?? []).map((b) => b.typeId));
-  return await updateEntry(ctx.scope, ctx.principal, id, patch, ctx.now);
+  const entry = await updateEntry(ctx.scope, ctx.principal, id, patch, ctx.now, entryEvents(ctx));
+  await ctx.jobs.dispatch();
+  return entry;
 }
 
 /** Delete entry `id` with a reason; its history stays readable. */
@@ -148,7 +153,8 @@ export async function deleteEntryUseCase(
   assertMayCorrectSomeone(ctx);
   const owner = (await visibleEntry(ctx, input.id)).userId;
   assertMayCorrect(corrector(ctx), owner, ctx.settings.settings);
-  await deleteEntry(ctx.scope, ctx.principal, input.id, input.reason, ctx.now);
+  await deleteEntry(ctx.scope, ctx.principal, input.id, input.reason, ctx.now, entryEvents(ctx));
+  await ctx.jobs.dispatch();
 }
 
 /** An entry's audit history, oldest first, and the entry it is about. */

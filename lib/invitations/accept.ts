@@ -37,9 +37,12 @@ import {
   emailTaken,
   getMembership,
   type MemberView,
+  type MemberWriteOptions,
   type Role,
 } from "../members/members.ts";
 import { MEMBER_WRITE_ATTEMPTS, serialPerOrg } from "../members/serial.ts";
+import { memberEvents } from "../members/events.ts";
+import { eventPort, SUBSCRIPTIONS_PARTS, subscriptionsFrom } from "../events/events.ts";
 import type { AcceptInvitationBody } from "../members/schemas.ts";
 import { addInvitationRemoval, type Invitation, viewInvitation } from "./invitations.ts";
 
@@ -180,9 +183,11 @@ export async function acceptInvitation(
     services: door.services,
     now: door.now,
   };
-  const options = {
+  const subscriptions = subscriptionsFrom((await first.scope.get(...SUBSCRIPTIONS_PARTS)).value);
+  const options: MemberWriteOptions = {
     activeLimit: planLimit({ entitlements: ent }, "activeMembers"),
-    onActiveChange: (op: Parameters<typeof addSeatSync>[1]) => addSeatSync(seatCtx, op),
+    onActiveChange: (op) => addSeatSync(seatCtx, op),
+    onChange: memberEvents(eventPort(first.scope, subscriptions, door.jobs, door.now)),
   };
   const result = await serialPerOrg(first.scope.orgId, async () => {
     for (let attempt = 0; attempt < MEMBER_WRITE_ATTEMPTS; attempt++) {

@@ -2,7 +2,13 @@
 
 import assert from "node:assert/strict";
 import { globalKeys, Store } from "../kv/mod.ts";
-import { type Job, type JobTransport, KvQueueTransport, sendMailJob } from "./jobs.ts";
+import {
+  type Job,
+  type JobTransport,
+  KvQueueTransport,
+  sendMailJob,
+  syncSeatsJob,
+} from "./jobs.ts";
 import { LEASE_MS, MAX_HANDOFFS, Outbox } from "./outbox.ts";
 
 /** A transport that refuses every hand-off while `down`, and records what it accepted. */
@@ -112,4 +118,28 @@ Deno.test("the KV queue transport names the dead-letter key of every job it enqu
     backoffSchedule: [1_000, 10_000, 60_000, 600_000, 3_600_000],
     keysIfUndelivered: [["dead_job", job.id]],
   });
+});
+
+Deno.test("a delayed job is handed to the transport with its remaining delay", async () => {
+  const store = await Store.open(":memory:");
+  try {
+    let now = 1_000_000;
+    const handed: { id: string; delayMs?: number }[] = [];
+    const outbox = new Outbox(store, {
+      enqueue: (job, options) => {
+        handed.push({ id: job.id, delayMs: options?.delayMs });
+        return Promise.resolve();
+      },
+    }, () => now);
+    const port = outbox.port();
+    const later = syncSeatsJob("ORG", now);
+    const op = store.atomic();
+    port.add(op, later, { delayMs: 5_000 });
+    assert.ok(await op.commit());
+    now += 1_000;
+    await port.dispatch();
+    assert.deepEqual(handed, [{ id: later.id, delayMs: 4_000 }]);
+  } finally {
+    store.close();
+  }
 });

@@ -165,7 +165,12 @@ export interface MemberWriteOptions {
   activeLimit?: LimitCheck;
   /** Called in the commit when the number of active members changes (the seat sync job). */
   onActiveChange?: ActiveCountHook;
+  /** Called in the commit of every change with the member before (null: added) and after. */
+  onChange?: MemberChangeHook;
 }
+
+/** What a membership change causes beside itself (its events), added to its commit. */
+export type MemberChangeHook = (op: Atomic, before: MemberView | null, after: MemberView) => void;
 
 /** The number of active members (one scan of the memberships). */
 export async function countActiveMembers(scope: OrgScope): Promise<number> {
@@ -237,6 +242,7 @@ export async function commitMembership(
   }, now);
   add.extra?.(op);
   options.onActiveChange?.(op, active + 1);
+  options.onChange?.(op, null, view);
   return (await op.commit()) ? view : null;
 }
 
@@ -369,5 +375,6 @@ async function tryUpdateMember(
     before,
     after,
   }, now);
+  options.onChange?.(op, before, after);
   return (await op.commit()) ? { before, after, activeChanged } : null;
 }

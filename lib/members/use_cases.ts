@@ -17,6 +17,7 @@
 
 import { authorize, planLimit, type RequestContext, requireScope } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { memberEvents } from "./events.ts";
 import { decodeCursorParam } from "../kv/mod.ts";
 import { hashPassword } from "../identity/password.ts";
 import { addSeatSync } from "../billing/seats.ts";
@@ -35,17 +36,8 @@ export function memberWriteOptions(ctx: RequestContext): MemberWriteOptions {
   return {
     activeLimit: planLimit(ctx, "activeMembers"),
     onActiveChange: (op) => addSeatSync(ctx, op),
+    onChange: memberEvents(ctx.events),
   };
-}
-
-/** A page of members (admins and managers). */
-export function listMembersUseCase(
-  ctx: RequestContext,
-  input: ListInput,
-): Promise<{ data: MemberView[]; nextCursor: string | null }> {
-  requireScope(ctx, "members:read");
-  authorize(ctx, "admin", "manager");
-  return listMembers(ctx.scope, { limit: input.limit, cursor: decodeCursorParam(input.cursor) });
 }
 
 /** One member: admins and managers see everyone, employees only themselves (else 404). */
@@ -58,6 +50,16 @@ export function getMemberUseCase(
     throw notFound("member");
   }
   return getMember(ctx.scope, input.userId);
+}
+
+/** A page of members (admins and managers). */
+export function listMembersUseCase(
+  ctx: RequestContext,
+  input: ListInput,
+): Promise<{ data: MemberView[]; nextCursor: string | null }> {
+  requireScope(ctx, "members:read");
+  authorize(ctx, "admin", "manager");
+  return listMembers(ctx.scope, { limit: input.limit, cursor: decodeCursorParam(input.cursor) });
 }
 
 /**

@@ -198,8 +198,9 @@ export async function requestTimeOff(
       before: null,
       after: viewRequest(request),
     }, now);
+    ctx.events.emit(op, "pto_request.created", viewRequest(request));
     return (await op.commit()) ? request : null;
-  });
+  }).finally(() => ctx.jobs.dispatch());
 }
 
 /**
@@ -311,8 +312,10 @@ export async function approveTimeOff(
       before: viewRequest(r),
       after: viewRequest(after),
     }, now);
+    ctx.events.emit(op, "pto_request.approved", viewRequest(after));
     return (await op.commit()) ? after : null;
   });
+  await ctx.jobs.dispatch();
   const done = computed as { userId: string; checkpoints: FreshCheckpoint[] } | null;
   if (done) await saveCheckpoints(scope, done.userId, done.checkpoints);
   return approved;
@@ -351,8 +354,9 @@ export async function rejectTimeOff(
       before: viewRequest(r),
       after: viewRequest(after),
     }, now);
+    ctx.events.emit(op, "pto_request.rejected", viewRequest(after));
     return (await op.commit()) ? after : null;
-  });
+  }).finally(() => ctx.jobs.dispatch());
 }
 
 /**
@@ -425,8 +429,9 @@ export async function cancelTimeOff(
       before: viewRequest(r),
       after: viewRequest(after),
     }, now);
+    ctx.events.emit(op, "pto_request.cancelled", viewRequest(after));
     return (await op.commit()) ? after : null;
-  });
+  }).finally(() => ctx.jobs.dispatch());
 }
 
 /**

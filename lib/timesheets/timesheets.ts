@@ -359,6 +359,13 @@ export function nextStatus(
 
 const ATTEMPTS = 8;
 
+/** What a transition also carries into its commit (its event). */
+export type TimesheetEffects = (
+  op: Atomic,
+  after: TimesheetRecord,
+  action: TimesheetAction,
+) => void;
+
 /**
  * Take `action` on timesheet `id` as `actor`; returns the stored record. `reason` is required to
  * reject (and kept in the audit record of any action). Throws `not_found`, `forbidden`, 409
@@ -374,6 +381,7 @@ export async function transitionTimesheet(
   reason: string | null,
   now: number,
   options: PayOptions = {},
+  effects?: TimesheetEffects,
 ): Promise<TimesheetRecord> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { record, versionstamp, membership, settings } = await load(scope, id);
@@ -463,6 +471,7 @@ export async function transitionTimesheet(
       before: auditView(record),
       after: auditView(next),
     }, now);
+    effects?.(op, next, action);
     if (await op.commit()) return next;
   }
   throw new DomainError("conflict", "concurrent_change", "The timesheet changed meanwhile; retry");

@@ -31,6 +31,7 @@ import { DomainError, notFound } from "../errors.ts";
 import { memberUsers } from "../identity/users.ts";
 import { getMembership, isManager } from "../members/members.ts";
 import { principalRef } from "../principal.ts";
+import type { EventType } from "../events/events.ts";
 import type { AuditRecord } from "../audit/audit.ts";
 import { type TimeEntry, toSecond } from "../entries/model.ts";
 import { entriesOverlapping } from "../entries/repository.ts";
@@ -52,6 +53,7 @@ import {
   periodOf,
   type TimesheetAction,
   type TimesheetDetail,
+  type TimesheetEffects,
   timesheetHistory,
   timesheetId,
   timesheetOwner,
@@ -180,7 +182,7 @@ export async function timesheetActionUseCase(
   await visibleOwner(ctx, input.timesheetId);
   const reason = input.reason ?? null;
   if (input.action === "reject" && !reason) throw reasonMissing();
-  return await transitionTimesheet(
+  const record = await transitionTimesheet(
     ctx.scope,
     actorOf(ctx),
     input.timesheetId,
@@ -188,7 +190,26 @@ export async function timesheetActionUseCase(
     reason,
     ctx.now,
     payOptions(ctx),
+    timesheetEvents(ctx),
   );
+  await ctx.jobs.dispatch();
+  return record;
+}
+
+/** The event of each workflow action. */
+const TIMESHEET_EVENTS: Record<TimesheetAction, EventType> = {
+  submit: "timesheet.submitted",
+  approve: "timesheet.approved",
+  reject: "timesheet.rejected",
+  reopen: "timesheet.reopened",
+};
+
+/** Emits a transition's event with the timesheet as stored (without its internal lock). */
+function timesheetEvents(ctx: RequestContext): TimesheetEffects {
+  return (op, after, action) => {
+    const { lock: _lock, ...data } = after;
+    ctx.events.emit(op, TIMESHEET_EVENTS[action], data);
+  };
 }
 
 /**
@@ -432,13 +453,23 @@ export async function bulkApproveTimesheetsUseCase(
   let approved = 0;
   for (const id of ids) {
     try {
-      await transitionTimesheet(ctx.scope, actor, id, "approve", null, ctx.now, payOptions(ctx));
+      await transitionTimesheet(
+        ctx.scope,
+        actor,
+        id,
+        "approve",
+        null,
+        ctx.now,
+        payOptions(ctx),
+        timesheetEvents(ctx),
+      );
       approved++;
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       failed.push({ timesheetId: id, userId: owners.get(id)!, message: err.message });
     }
   }
+  await ctx.jobs.dispatch();
   const names = new Map(
     (await memberUsers(ctx.scope, failed.map((f) => f.userId))).map((u) => [u.id, u.name]),
   );

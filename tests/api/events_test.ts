@@ -1,0 +1,231 @@
+/**
+ * Every change that subscribers can hear of emits its event in its own commit: the webhook
+ * message and one `deliver_webhook` job per subscribed endpoint, and a `notify` job for the
+ * events people are told about. Driven through the JSON API, across features.
+ */
+
+import assert from "node:assert/strict";
+import { addMemberWithLogin, type Client, signUpOrg, type TestApp, testApp } from "../helpers.ts";
+import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
+import { EVENT_TYPES, type OrgEvent, type Subscriptions } from "../../lib/events/events.ts";
+import { HOUR, type JsonAnswer } from "./support.ts";
+
+/** A transport that only records what it is handed. */
+class RecordingTransport implements JobTransport {
+  readonly jobs: Job[] = [];
+  enqueue(job: Job): Promise<void> {
+    this.jobs.push(job);
+    return Promise.resolve();
+  }
+  take(): Job[] {
+    return this.jobs.splice(0);
+  }
+}
+
+async function subscribe(app: TestApp, orgId: string, subs: Subscriptions): Promise<void> {
+  const scope = await app.store.scopeForJob(orgId);
+  assert.ok(scope);
+  assert.ok(await scope.atomic().set(scope.key("webhook_subscriptions"), subs).commit());
+}
+
+async function message(app: TestApp, orgId: string, id: string): Promise<OrgEvent | null> {
+  const scope = (await app.store.scopeForJob(orgId))!;
+  return (await scope.get<OrgEvent>("webhook_message", id)).value;
+}
+
+/** The event types of the deliveries among `jobs`, as their stored messages name them. */
+async function delivered(app: TestApp, orgId: string, jobs: Job[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const j of jobs) {
+    if (j.kind !== "deliver_webhook") continue;
+    assert.equal(j.orgId, orgId);
+    assert.equal(j.attempt, 1);
+    const m = await message(app, orgId, j.messageId);
+    assert.ok(m, `message ${j.messageId} stored`);
+    out.push(`${j.endpointId}:${m.type}`);
+  }
+  return out;
+}
+
+async function ok(res: Promise<JsonAnswer>, status = 200) {
+  const r = await res;
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  return r.body;
+}
+
+Deno.test("events: each change emits its event to subscribed endpoints only, in its commit", async () => {
+  const transport = new RecordingTransport();
+  const app = await testApp({ jobs: transport });
+  try {
+    const a = await signUpOrg(app);
+    const base = `/api/v1/orgs/${a.orgId}`;
+    const e = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    transport.take();
+
+    // No subscriptions: a punch causes no job and stores no message.
+    await ok(e.client.json("POST", `${base}/clock/in`, {}), 201);
+    assert.deepEqual(transport.take().filter((j) => j.kind === "deliver_webhook"), []);
+    await ok(e.client.json("POST", `${base}/clock/out`, {}));
+    transport.take();
+
+    await subscribe(app, a.orgId, {
+      endpoints: [
+        { endpointId: "all", events: [...EVENT_TYPES], enabled: true },
+        { endpointId: "clock", events: ["clock.in", "clock.out"], enabled: true },
+        { endpointId: "off", events: [...EVENT_TYPES], enabled: false },
+      ],
+    });
+    // Subscriptions are read with the organization: the next request sees them.
+    app.clock.advance(60);
+    await ok(e.client.json("POST", `${base}/clock/in`, {}), 201);
+    assert.deepEqual(
+      (await delivered(app, a.orgId, transport.take())).sort(),
+      ["all:clock.in", "clock:clock.in"],
+    );
+    app.clock.advance(600);
+    await ok(e.client.json("POST", `${base}/clock/break/start`, {}));
+    app.clock.advance(600);
+    await ok(e.client.json("POST", `${base}/clock/break/end`, {}));
+    app.clock.advance(600);
+    const out = await ok(e.client.json("POST", `${base}/clock/out`, {}));
+    const jobs = transport.take();
+    assert.deepEqual((await delivered(app, a.orgId, jobs)).sort(), [
+      "all:break.ended",
+      "all:break.started",
+      "all:clock.out",
+      "clock:clock.out",
+    ]);
+    // The clock-out message carries the entry as the API shows it.
+    const outJob = jobs.find((j) =>
+      j.kind === "deliver_webhook" && j.endpointId === "clock"
+    ) as Extract<Job, { kind: "deliver_webhook" }>;
+    const outMsg = await message(app, a.orgId, outJob.messageId);
+    assert.equal((outMsg!.data as { id: string }).id, out.id);
+    assert.equal((outMsg!.data as { end: string }).end, out.end);
+    assert.match(outMsg!.id, /^msg_/);
+
+    // Corrections emit time_entry.*.
+    const day = new Date(app.clock.ms - 3 * 24 * HOUR).toISOString().slice(0, 10);
+    const created = await ok(
+      a.client.json("POST", `${base}/time-entries`, {
+        userId: e.userId,
+        start: `${day}T13:00:00Z`,
+        end: `${day}T15:00:00Z`,
+        reason: "forgot",
+      }),
+      201,
+    );
+    await ok(
+      a.client.json("PATCH", `${base}/time-entries/${created.id}`, {
+        note: "fixed",
+        reason: "typo",
+      }),
+    );
+    const del = await a.client.request("DELETE", `${base}/time-entries/${created.id}`, {
+      reason: "duplicate",
+    });
+    assert.equal(del.status, 204);
+    assert.deepEqual(await delivered(app, a.orgId, transport.take()), [
+      "all:time_entry.created",
+      "all:time_entry.updated",
+      "all:time_entry.deleted",
+    ]);
+
+    // Members: added, updated, deactivated.
+    const m = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    await ok(a.client.json("PATCH", `${base}/members/${m.userId}`, { role: "manager" }));
+    await ok(a.client.json("PATCH", `${base}/members/${m.userId}`, { active: false }));
+    assert.deepEqual(
+      await delivered(app, a.orgId, transport.take()),
+      ["all:member.added", "all:member.updated", "all:member.deactivated"],
+    );
+  } finally {
+    app.close();
+  }
+});
+
+Deno.test("events: PTO and timesheet decisions emit their events and notify jobs", async () => {
+  const transport = new RecordingTransport();
+  const app = await testApp({ jobs: transport });
+  try {
+    const a = await signUpOrg(app);
+    const base = `/api/v1/orgs/${a.orgId}`;
+    const e = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    await subscribe(app, a.orgId, {
+      endpoints: [{ endpointId: "all", events: [...EVENT_TYPES], enabled: true }],
+    });
+    transport.take();
+
+    {
+      // The default settings offer "vacation"; a request is filed whatever the balance.
+      const typeId = "vacation";
+      const req = await ok(
+        e.client.json("POST", `${base}/pto/requests`, {
+          typeId,
+          startDate: "2026-12-21",
+          endDate: "2026-12-21",
+        }),
+        201,
+      );
+      await ok(a.client.json("POST", `${base}/pto/requests/${req.id}/reject`, { reason: "busy" }));
+      const jobs = transport.take();
+      assert.deepEqual(await delivered(app, a.orgId, jobs), [
+        "all:pto_request.created",
+        "all:pto_request.rejected",
+      ]);
+      const notified = jobs.filter((j) => j.kind === "notify").map((j) =>
+        (j as Extract<Job, { kind: "notify" }>).event.type
+      );
+      assert.deepEqual(notified, ["pto_request.created", "pto_request.rejected"]);
+    }
+
+    // A timesheet submitted and rejected: both delivered, the rejection also notifies.
+    await ok(e.client.json("POST", `${base}/clock/in`, {}), 201);
+    app.clock.advance(2 * 3600);
+    await ok(e.client.json("POST", `${base}/clock/out`, {}));
+    transport.take();
+    const sheets = await ok(e.client.json("GET", `${base}/timesheets?date=2026-11-02`));
+    const sheetId = sheets.data[0].id as string;
+    await ok(e.client.json("POST", `${base}/timesheets/${sheetId}/submit`, {}));
+    await ok(
+      a.client.json("POST", `${base}/timesheets/${sheetId}/reject`, { reason: "check Monday" }),
+    );
+    const jobs = transport.take();
+    assert.deepEqual(await delivered(app, a.orgId, jobs), [
+      "all:timesheet.submitted",
+      "all:timesheet.rejected",
+    ]);
+    const rejected = jobs.find((j) => j.kind === "notify") as Extract<Job, { kind: "notify" }>;
+    assert.equal(rejected.event.type, "timesheet.rejected");
+    assert.equal((rejected.event.data as { userId: string }).userId, e.userId);
+    assert.equal(
+      (rejected.event.data as { rejectionReason: string }).rejectionReason,
+      "check Monday",
+    );
+  } finally {
+    app.close();
+  }
+});
+
+Deno.test("events: a refused change emits nothing", async () => {
+  const transport = new RecordingTransport();
+  const app = await testApp({ jobs: transport });
+  try {
+    const a = await signUpOrg(app);
+    const base = `/api/v1/orgs/${a.orgId}`;
+    const e: { client: Client } = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    await subscribe(app, a.orgId, {
+      endpoints: [{ endpointId: "all", events: [...EVENT_TYPES], enabled: true }],
+    });
+    transport.take();
+    const res = await e.client.json("POST", `${base}/clock/out`, {});
+    assert.equal(res.status, 409);
+    assert.deepEqual(transport.take(), []);
+    const scope = (await app.store.scopeForJob(a.orgId))!;
+    const messages = [];
+    for await (const m of scope.list(scope.key("webhook_message"))) messages.push(m);
+    assert.equal(messages.length, 0);
+  } finally {
+    app.close();
+  }
+});
