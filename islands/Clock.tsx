@@ -68,6 +68,8 @@ export interface ClockProps extends FeatureProps {
   locations?: ClockLocation[];
   /** The location preselected in the picker ("" or absent: automatic). */
   pickedLocationId?: string;
+  /** The organization's break types (a picker is shown beside "Start break" when there are any). */
+  breakTypes?: { id: string; name: string; paid: boolean }[];
 }
 
 /** A position reported by the device. */
@@ -171,6 +173,8 @@ export function Clock(props: ClockProps) {
   const geofencing = useFeature("geofencing");
   const requireLocation = geofencing && (props.requireLocation ?? false);
   const locations = props.locations ?? [];
+  const breakTypes = props.breakTypes ?? [];
+  const [breakType, setBreakType] = useState("");
   const [entry, setEntry] = useState<ClockEntry | null>(props.entry);
   const [closedSeconds, setClosedSeconds] = useState(today.closedSeconds);
   const [now, setNow] = useState(props.serverNow);
@@ -322,6 +326,7 @@ export function Clock(props: ClockProps) {
         headers["idempotency-key"] = randomKey();
         if (picked) payload.locationId = picked;
       }
+      if (action === "break_start" && breakType) payload.typeId = breakType;
       const res = await fetch(
         `/api/v1/orgs/${encodeURIComponent(orgId)}/clock/${CLOCK_ACTIONS[action].path}`,
         { method: "POST", headers, body: JSON.stringify(payload) },
@@ -373,6 +378,7 @@ export function Clock(props: ClockProps) {
     ? locations.find((l) => l.id === entry.locationId)?.name ?? null
     : null;
   const showPicker = state === "out" && locations.length >= 2;
+  const showBreakTypes = state === "in" && breakTypes.length > 0;
   const geoLine = geoStatus === "asking"
     ? "Finding your position…"
     : geoStatus === "ok" && fix
@@ -432,6 +438,24 @@ export function Clock(props: ClockProps) {
               {locations.map((l) => (
                 <option key={l.id} value={l.id}>
                   {fix ? `${l.name} · ${distanceText(distanceMeters(fix, l))}` : l.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        {showBreakTypes && (
+          <div class="field clock-break-type">
+            <label for="clock-break-type">Break type</label>
+            <select
+              id="clock-break-type"
+              name="typeId"
+              value={breakType}
+              onChange={(e) => setBreakType(e.currentTarget.value)}
+            >
+              <option value="">Unpaid break</option>
+              {breakTypes.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name} ({t.paid ? "paid" : "unpaid"})
                 </option>
               ))}
             </select>

@@ -138,6 +138,11 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
           radiusMeters,
         })),
         pickedLocationId: failure?.values.locationId ?? "",
+        breakTypes: ctx.settings.settings.breaks.types.map(({ id, name, paid }) => ({
+          id,
+          name,
+          paid,
+        })),
         enabledFeatures: ctx.entitlements.features,
       }}
     />,
