@@ -41,8 +41,8 @@ export interface AppDeps {
    */
   billing?: BillingGateway | null;
   /**
-   * Where background jobs are sent (KV queue in production). Absent: jobs run inline, right
-   * after the commit that caused them (tests, scripts).
+   * Where background jobs are sent (KV queue, or QStash when configured). Absent: jobs run inline,
+   * right after the commit that caused them (tests, scripts).
    */
   jobs?: JobTransport | null;
   /**
