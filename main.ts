@@ -1,6 +1,7 @@
 /**
  * Start ClockFlow: read the configuration, check and open the store, run migrations, start the
- * background work (queue listener, outbox sweep, daily seat reconciliation), serve.
+ * background work (the KV queue listener, or QStash when configured; outbox sweep, daily seat
+ * reconciliation), serve.
  *
  * A bad configuration or a damaged KV file ends the process at once with one clear message and
  * exit code 1 (no stack trace).
@@ -17,7 +18,8 @@ import { MIGRATIONS } from "./lib/migrations.ts";
 import { DEFAULT_ITERATIONS } from "./lib/identity/password.ts";
 import { DEFAULT_THROTTLE } from "./lib/identity/throttle.ts";
 import { createStripeGateway } from "./lib/billing/stripe.ts";
-import { KvQueueTransport } from "./lib/jobs/jobs.ts";
+import { type JobTransport, KvQueueTransport } from "./lib/jobs/jobs.ts";
+import { DEFAULT_QSTASH_URL, JOBS_CALLBACK_PATH, QStashTransport } from "./lib/jobs/qstash.ts";
 import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
 import { reconcileSeats } from "./jobs/reconcile_seats.ts";
@@ -83,10 +85,13 @@ if (import.meta.main) {
   const mailer: MailPort = config.smtp
     ? new SmtpMailer(config.smtp)
     : new KvMailbox(store, Date.now);
-  const jobs = new KvQueueTransport(store.queueHandle);
+  // Jobs through QStash when configured (it calls /api/jobs/* back), else the KV queue.
+  const jobs: JobTransport = config.qstash
+    ? new QStashTransport({ ...config.qstash, publicUrl: config.publicUrl!, store })
+    : new KvQueueTransport(store.queueHandle);
   const outbox = new Outbox(store, jobs, Date.now);
   const outbound = outboundOf({ config });
-  jobs.listen(createJobHandler({
+  const jobHandler = createJobHandler({
     store,
     billing,
     mailer,
@@ -94,7 +99,10 @@ if (import.meta.main) {
     outbox,
     publicUrl: config.publicUrl,
     outbound,
-  })).catch((err) => console.error("jobs: the queue listener stopped:", err));
+  });
+  if (jobs instanceof KvQueueTransport) {
+    jobs.listen(jobHandler).catch((err) => console.error("jobs: the queue listener stopped:", err));
+  }
   // The read cache: shared through Upstash Redis when configured, else in this process.
   const cache = new ReadThrough(
     config.upstash ? new UpstashCache(config.upstash) : new LruCache(),
@@ -112,6 +120,7 @@ if (import.meta.main) {
     billing,
     jobs,
     outbox,
+    jobHandler,
     outbound,
     mailer,
     cache,
@@ -136,6 +145,12 @@ if (import.meta.main) {
     config.smtp
       ? `mail: SMTP at ${redactSmtpUrl(config.smtp.url)} from ${config.smtp.from}`
       : "mail: kept in KV (operators read it at /ops/mail) and printed as MAIL lines",
+  );
+  console.log(
+    config.qstash
+      ? `jobs: QStash at ${new URL(config.qstash.baseUrl ?? DEFAULT_QSTASH_URL).host}, ` +
+        `called back at ${config.publicUrl!.replace(/\/+$/, "")}${JOBS_CALLBACK_PATH}/:kind`
+      : "jobs: Deno KV queue (this process listens)",
   );
   console.log(
     config.upstash

@@ -19,7 +19,7 @@ import type { Organization } from "../lib/orgs/orgs.ts";
 import type { ThrottlePolicy } from "../lib/identity/throttle.ts";
 import type { Entitlements } from "../lib/billing/entitlements.ts";
 import type { BillingGateway } from "../lib/billing/gateway.ts";
-import type { JobTransport } from "../lib/jobs/jobs.ts";
+import type { JobHandler, JobTransport } from "../lib/jobs/jobs.ts";
 import type { Outbox } from "../lib/jobs/outbox.ts";
 import type { MailPort } from "../lib/mail/mail.ts";
 import type { Principal } from "../lib/principal.ts";
@@ -41,8 +41,8 @@ export interface AppDeps {
    */
   billing?: BillingGateway | null;
   /**
-   * Where background jobs are sent (KV queue in production). Absent: jobs run inline, right
-   * after the commit that caused them (tests, scripts).
+   * Where background jobs are sent (KV queue, or QStash when configured). Absent: jobs run inline,
+   * right after the commit that caused them (tests, scripts).
    */
   jobs?: JobTransport | null;
   /**
@@ -50,6 +50,12 @@ export interface AppDeps {
    * `createApp` builds it.
    */
   outbox?: Outbox;
+  /**
+   * The one job handler (`createJobHandler` in `jobs/mod.ts`), which QStash's callbacks
+   * (`/api/jobs/:kind`) run; `main.ts` passes the one its KV queue listener would use. Absent:
+   * `createApp` builds it over `outbox`.
+   */
+  jobHandler?: JobHandler;
   /**
    * How tenant-supplied URLs (webhooks, Slack) are checked and called. Absent: `fetch` under
    * the SSRF policy of `config.allowPrivateWebhooks`.

@@ -79,6 +79,12 @@ export const globalKeys = {
    * run once (`lib/jobs/dispatcher.ts`). Jobs of every tenant and of none share one dispatcher.
    */
   jobRun: (jobId: string): Key => makeKey(["job_run", jobId]),
+  /**
+   * How many times QStash gave up on a job (`{count}`, expires with QStash's 90-day
+   * deduplication window): a dead letter retried from `/ops` is published under a fresh
+   * deduplication id, `{jobId}.{count}` (`lib/jobs/qstash.ts`). Jobs of every tenant and of none.
+   */
+  qstashRedelivery: (jobId: string): Key => makeKey(["qstash_redelivery", jobId]),
   /** Jobs that failed every delivery, kept for operators to read and retry (`/ops`). */
   deadJob: (jobId?: string): Key =>
     makeKey(jobId === undefined ? ["dead_job"] : ["dead_job", jobId]),
