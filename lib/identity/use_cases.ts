@@ -108,9 +108,10 @@ function resetMail(publicUrl: string, name: string, token: string) {
 
 /**
  * Sign up: a new organization with its first admin, and a verification link mailed in the same
- * commit. An email that already has an account is refused (409 `email_taken`, nothing written);
- * then the attempt is reserved per client address (429 `too_many_attempts`), and only then is
- * the password hashed. An unverified email does not hold up the new organization: its admin
+ * commit. The attempt is first reserved per client address (429 `too_many_attempts`); an email
+ * that already has an account is then refused (409 `email_taken`, nothing but the attempt
+ * written, so probing emails through sign-up is rate-limited too), and only then is the password
+ * hashed. An unverified email does not hold up the new organization: its admin
  * may use it at once.
  */
 export async function signUpUseCase(
@@ -118,14 +119,16 @@ export async function signUpUseCase(
   input: SignupInput,
 ): Promise<{ org: Organization; user: User }> {
   const email = normalizeEmail(input.user.email);
-  if (await findUserByEmail(deps.store, email)) throw emailTaken();
   const policy = fullPolicy(deps.throttle);
+  // Reserved before the email is looked up, so probing which emails have accounts through
+  // sign-up's 409 is limited like any other sign-up attempt.
   await reserveAttempt(
     deps.store,
     [{ subject: `signup_ip:${deps.clientIp}`, limit: policy.signupPerIp }],
     deps.now,
     policy.windowMs,
   );
+  if (await findUserByEmail(deps.store, email)) throw emailTaken();
   const passwordHash = await hashPassword(input.user.password, deps.passwordIterations);
   const link = await newEmailToken("verify_email", email, deps.now);
   const created = await signUp(

@@ -126,6 +126,27 @@ Deno.test("sign-up is throttled per client address", async () => {
   });
 });
 
+Deno.test("probing which emails have accounts through sign-up is throttled like sign-up", async () => {
+  await withApp(async (app) => {
+    const email = uniqueEmail("probed");
+    await addUserCreation(app.store.atomic(), newUser("Existing", email, null, 0)).commit();
+    const probe = (address: string) =>
+      new Client(app).json("POST", "/api/v1/signup", {
+        organization: { name: "Probe", timeZone: "UTC" },
+        user: { name: "Probe", email: address, password: PASSWORD },
+      }, fromIp("198.51.100.77"));
+    assertApiError(await probe(email), 409, "email_taken");
+    assertApiError(await probe(email.toUpperCase()), 409, "email_taken");
+    // The third attempt from this address is refused before the email is looked up.
+    const third = await probe(email);
+    assertApiError(third, 429, "too_many_attempts");
+    assert.ok(Number(third.headers.get("retry-after")) > 0);
+  }, {
+    config: behindProxy(),
+    throttle: { windowMs: 15 * 60 * 1000, perAccount: 5, perIp: 50, signupPerIp: 2 },
+  });
+});
+
 Deno.test("sign-up checks the email before hashing the password", async () => {
   // A password cost that takes seconds: a taken email must be refused without paying it.
   await withApp(async (app) => {
