@@ -1,6 +1,7 @@
 /**
  * Start ClockFlow: read the configuration, check and open the store, run migrations, start the
- * background work (queue listener, outbox sweep, daily seat reconciliation), serve.
+ * background work (queue listener, outbox sweep, daily seat reconciliation, the
+ * still-clocked-in sweep every 15 minutes), serve.
  *
  * A bad configuration or a damaged KV file ends the process at once with one clear message and
  * exit code 1 (no stack trace).
@@ -21,6 +22,10 @@ import { KvQueueTransport } from "./lib/jobs/jobs.ts";
 import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
 import { reconcileSeats } from "./jobs/reconcile_seats.ts";
+import {
+  STILL_CLOCKED_IN_CRON,
+  sweepStillClockedIn,
+} from "./lib/notifications/clocked_in_sweep.ts";
 import { KvMailbox, type MailPort } from "./lib/mail/mail.ts";
 import { redactSmtpUrl, SmtpMailer } from "./lib/mail/smtp.ts";
 import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratelimit/mod.ts";
@@ -126,6 +131,10 @@ if (import.meta.main) {
       now: Date.now(),
     });
     if (orgs.length) console.log(`billing: seat reconciliation queued for ${orgs.length} orgs`);
+  });
+  Deno.cron("still clocked in", STILL_CLOCKED_IN_CRON, async () => {
+    const n = await sweepStillClockedIn({ store, outbox, now: Date.now() });
+    if (n) console.log(`notifications: ${n} still-clocked-in reminders queued`);
   });
   console.log(
     billing
