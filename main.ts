@@ -1,7 +1,7 @@
 /**
  * Start ClockFlow: read the configuration, check and open the store, run migrations, start the
  * background work (the KV queue listener, or QStash when configured; outbox sweep, daily seat
- * reconciliation), serve.
+ * reconciliation, the still-clocked-in sweep every 15 minutes), serve.
  *
  * A bad configuration or a damaged KV file ends the process at once with one clear message and
  * exit code 1 (no stack trace).
@@ -23,6 +23,10 @@ import { DEFAULT_QSTASH_URL, JOBS_CALLBACK_PATH, QStashTransport } from "./lib/j
 import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
 import { reconcileSeats } from "./jobs/reconcile_seats.ts";
+import {
+  STILL_CLOCKED_IN_CRON,
+  sweepStillClockedIn,
+} from "./lib/notifications/clocked_in_sweep.ts";
 import { KvMailbox, type MailPort } from "./lib/mail/mail.ts";
 import { redactSmtpUrl, SmtpMailer } from "./lib/mail/smtp.ts";
 import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratelimit/mod.ts";
@@ -135,6 +139,10 @@ if (import.meta.main) {
       now: Date.now(),
     });
     if (orgs.length) console.log(`billing: seat reconciliation queued for ${orgs.length} orgs`);
+  });
+  Deno.cron("still clocked in", STILL_CLOCKED_IN_CRON, async () => {
+    const n = await sweepStillClockedIn({ store, outbox, now: Date.now() });
+    if (n) console.log(`notifications: ${n} still-clocked-in reminders queued`);
   });
   console.log(
     billing

@@ -46,6 +46,7 @@ export type NavSection =
   | "members"
   | "locations"
   | "api-keys"
+  | "notifications"
   | "settings"
   | "billing";
 
@@ -79,6 +80,7 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
     { key: "week", href: `${base}/week`, label: "My week" },
     { key: "timesheets", href: `${base}/timesheets`, label: "Timesheets" },
     { key: "pto", href: `${base}/pto`, label: "Time off" },
+    { key: "notifications", href: `${base}/notifications`, label: "Notifications" },
   ];
   if (org.role === "admin" || org.role === "manager") {
     items.push({ key: "team", href: `${base}/team`, label: "Team" });

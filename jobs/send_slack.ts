@@ -1,13 +1,16 @@
 /**
- * `send_slack` jobs. PLACEHOLDER until the notifications slice lands.
+ * `send_slack` jobs: post one line to the organization's Slack incoming webhook
+ * (`lib/notifications/slack.ts`).
  *
  * @module
  */
 
 import type { SendSlackJob } from "../lib/jobs/jobs.ts";
+import { postToSlack } from "../lib/notifications/slack.ts";
 import type { JobDeps } from "./mod.ts";
 
-/** Run one `send_slack` job. */
-export function sendSlack(_deps: JobDeps, _job: SendSlackJob): Promise<void> {
-  throw new Error("send_slack: not built yet");
+/** Run one `send_slack` job (throws to have it retried). */
+export async function sendSlack(deps: JobDeps, job: SendSlackJob): Promise<void> {
+  if (!deps.outbound) throw new Error("send_slack: no outbound policy configured");
+  await postToSlack({ store: deps.store, outbound: deps.outbound }, job);
 }

@@ -103,7 +103,8 @@ export type EventDecision =
  * Apply Stripe event `event` to the organization of `scope` exactly once: read the record,
  * `decide` what the event does to it, and commit the change together with the event's mark
  * (absent before, by check) and the customer pointer when it is missing. A lost race re-reads
- * and decides again. Returns `duplicate` when the event was applied before.
+ * and decides again. Returns `duplicate` when the event was applied before. `effects` adds what
+ * the event causes (a `notify` job) to the same commit, whatever the decision.
  *
  * @throws Error when the commit keeps losing races (answer 500 so that Stripe retries).
  */
@@ -113,6 +114,7 @@ export async function commitStripeEvent(
   event: { id: string; type: string; customerId: string },
   decide: (record: BillingRecord) => EventDecision,
   now: number,
+  effects: (op: Atomic, decision: EventDecision) => void = () => {},
 ): Promise<"applied" | "stale" | "duplicate"> {
   const markKey = globalKeys.stripeEvent(event.id);
   const pointer = globalKeys.stripeCustomer(event.customerId);
@@ -139,6 +141,7 @@ export async function commitStripeEvent(
     } else {
       op.check(scope.key("billing"), current.versionstamp);
     }
+    effects(op, decision);
     if (await op.commit()) return decision.outcome;
   }
   throw new Error(`Stripe event ${event.id}: the billing record kept changing; retry`);

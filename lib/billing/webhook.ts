@@ -13,12 +13,29 @@
  * @module
  */
 
-import type { OrgScope, Store } from "../kv/mod.ts";
+import type { Atomic, OrgScope, Store } from "../kv/mod.ts";
 import type { BillingEvent, BillingGateway, SubscriptionSnapshot } from "./gateway.ts";
 import { isHandledEventType } from "./gateway.ts";
 import type { BillingRecord, SubscriptionStatus } from "./lifecycle.ts";
 import { isPlanId, type PlanId } from "./plans.ts";
 import { appliedStripeEvent, commitStripeEvent, type EventDecision } from "./repository.ts";
+import type { JobPort } from "../jobs/outbox.ts";
+import { newJob } from "../jobs/jobs.ts";
+import { newId } from "../kv/mod.ts";
+
+/**
+ * The internal event (`lib/notifications`) a Stripe event tells the organization's admins
+ * about, or null.
+ */
+export function billingNotificationType(stripeType: string): string | null {
+  switch (stripeType) {
+    case "customer.subscription.trial_will_end":
+      return "billing.trial_ending";
+    case "invoice.payment_failed":
+      return "billing.payment_failed";
+  }
+  return null;
+}
 
 /** Price ids by `<plan>_<interval>` (`config.stripe.prices`). */
 export type PriceTable = Readonly<Partial<Record<string, string>>>;
@@ -133,6 +150,12 @@ export interface WebhookDeps {
   gateway: BillingGateway;
   prices: PriceTable;
   now: () => number;
+  /**
+   * The job port of this delivery: trial-ending and payment-failed events add a `notify` job
+   * (admins are mailed) to the commit that marks the event, and it is dispatched after. Absent:
+   * nobody is notified.
+   */
+  jobs?: JobPort;
 }
 
 /**
@@ -187,13 +210,35 @@ async function commit(
     }
     return { outcome: "applied", next };
   };
+  const notifyType = billingNotificationType(event.type);
+  const effects = (op: Atomic) => {
+    // An event about another customer's or subscription's record tells these admins nothing.
+    if (!deps.jobs || !notifyType || other) return;
+    deps.jobs.add(
+      op,
+      newJob("notify", {
+        orgId: scope.orgId,
+        event: {
+          id: `msg_${newId(now)}`,
+          type: notifyType,
+          timestamp: new Date(now).toISOString(),
+          data: {
+            stripeEventId: event.id,
+            trialEndsAt: sub.trialEnd === null ? null : new Date(sub.trialEnd).toISOString(),
+          },
+        },
+      }, now),
+    );
+  };
   const result = await commitStripeEvent(
     deps.store,
     scope,
     { id: event.id, type: event.type, customerId: event.customerId! },
     decide,
     now,
+    effects,
   );
+  await deps.jobs?.dispatch();
   if (result === "stale" && other) return { result: "ignored", reason: "other_subscription" };
   return { result };
 }

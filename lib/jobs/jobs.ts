@@ -21,6 +21,14 @@ export const mailSchema = z.strictObject({
   subject: z.string().min(1).max(300),
   text: z.string().max(60_000),
   html: z.string().max(60_000).optional(),
+  /**
+   * Extra header fields (e.g. RFC 8058 `List-Unsubscribe` and `List-Unsubscribe-Post`). Names
+   * are tokens, values one line.
+   */
+  headers: z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/),
+    z.string().max(2_000).regex(/^[^\r\n]*$/),
+  ).optional(),
 });
 
 /**

@@ -44,6 +44,12 @@ export const globalKeys = {
   /** Applied schema migrations. */
   migration: (n?: number): Key =>
     makeKey(n === undefined ? ["meta", "migration"] : ["meta", "migration", n]),
+  /**
+   * The server's HMAC-SHA-256 key of unsubscribe links (`lib/notifications/unsubscribe.ts`),
+   * created on first use: a mailed link is followed without signing in and names its
+   * organization, person and kind itself, so the key that signs them serves every tenant.
+   */
+  unsubscribeKey: (): Key => makeKey(["meta", "unsubscribe_key"]),
   /** Lease held while migrations run, so concurrent starts apply each migration only once. */
   migrationLock: (): Key => makeKey(["meta", "migration_lock"]),
   /**

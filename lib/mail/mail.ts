@@ -18,6 +18,8 @@ export interface Mail {
   subject: string;
   text: string;
   html?: string;
+  /** Extra header fields (`List-Unsubscribe`, …): single-line values. */
+  headers?: Record<string, string>;
 }
 
 /** A mail as kept by the embedded port. */

@@ -72,6 +72,7 @@ export class SmtpMailer implements MailPort {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        headers: mail.headers,
         messageId: `<${id.replace(/[^A-Za-z0-9._-]/g, "")}@clockflow>`,
       });
     } catch (err) {

@@ -54,6 +54,7 @@ import {
 } from "../../lib/pto/schemas.ts";
 import { hoursReportInput } from "../../lib/reports/schemas.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
+import { notificationSettingsPatch, preferencesInput } from "../../lib/notifications/schemas.ts";
 import {
   emptyBody,
   reasonBody,
@@ -70,7 +71,7 @@ export type RouteAuth = "public" | "session" | "org";
 /** What the document says about one route. */
 export interface RouteDoc {
   /** HTTP method, lower case. */
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** Path below `/api/v1`, parameters in OpenAPI `{param}` form. */
   path: string;
   /** One line, shown as the operation's title. */
@@ -780,5 +781,50 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     response: "Revoked at once.",
     auth: "org",
     keys: "refused",
+  },
+  // Notifications (issue #9 section 3)
+  {
+    method: "get",
+    path: `${ORG}/notification-preferences`,
+    summary: "Read my notification preferences",
+    tag: "Notifications",
+    status: 200,
+    response: "`{kinds, preferences}`: the kinds offered to your role and, for each, " +
+      "`{email, slack}`.",
+    auth: "org",
+    keys: "refused",
+  },
+  {
+    method: "put",
+    path: `${ORG}/notification-preferences`,
+    summary: "Change my notification preferences",
+    tag: "Notifications",
+    body: preferencesInput,
+    status: 200,
+    response: "`{kinds, preferences}` after the change; kinds not sent keep their choice.",
+    auth: "org",
+    keys: "refused",
+  },
+  {
+    method: "get",
+    path: `${ORG}/notification-settings`,
+    summary: "Read the organization's notification settings",
+    tag: "Notifications",
+    status: 200,
+    response: "`{slackWebhook: {configured, hint}, stillClockedInHours}` (admins).",
+    auth: "org",
+    scope: "settings:read",
+  },
+  {
+    method: "patch",
+    path: `${ORG}/notification-settings`,
+    summary: "Change the organization's notification settings",
+    tag: "Notifications",
+    body: notificationSettingsPatch,
+    status: 200,
+    response: "The settings after the change. A Slack URL that is not https or resolves to a " +
+      "non-public address is refused with 422 `slack_url_not_allowed`.",
+    auth: "org",
+    scope: "settings:write",
   },
 ];

@@ -16,6 +16,8 @@
  * | `GET/POST /o/:orgId/timesheets/review` | managers, admins |
  * | `GET /o/:orgId/reports/hours` | managers, admins |
  * | `GET /o/:orgId/billing` | admins |
+ * | `GET/POST /o/:orgId/notifications` | members (own choices); admins also the org's settings |
+ * | `GET/POST /unsubscribe?token=` | whoever holds a mailed unsubscribe link |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
@@ -44,6 +46,8 @@ import { billingPages } from "./billing.tsx";
 import { pricingPages } from "./pricing.tsx";
 import { opsPages } from "./ops.tsx";
 import { apiKeyPages } from "./api_keys.tsx";
+import { notificationPages } from "./notifications.tsx";
+import { unsubscribePages } from "./unsubscribe.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
@@ -59,7 +63,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", ptoPages)
   .route("/", settingsPages)
   .route("/", billingPages)
-  .route("/", apiKeyPages);
+  .route("/", apiKeyPages)
+  .route("/", notificationPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */
@@ -71,6 +76,7 @@ export const pages = new Hono<AppEnv>()
   .route("/", apiDocsPages)
   .route("/", opsPages)
   .route("/", invitationPages)
+  .route("/", unsubscribePages)
   .use("/o/:orgId", signedIn(), orgMember())
   .use("/o/:orgId/*", signedIn(), orgMember())
   .route("/o/:orgId", orgScoped)

@@ -44,6 +44,7 @@ export const stripeWebhook = new Hono<AppEnv>()
       gateway,
       prices: deps.config.stripe.prices,
       now: deps.now,
+      jobs: c.get("outbox").port(),
     }, event);
     switch (outcome.result) {
       case "applied":
