@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { addMemberWithLogin, type Client, signUpOrg, type TestApp, testApp } from "../helpers.ts";
 import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
+import type { KvMailbox } from "../../lib/mail/mail.ts";
 import { EVENT_TYPES, type OrgEvent, type Subscriptions } from "../../lib/events/events.ts";
 import { HOUR, type JsonAnswer } from "./support.ts";
 
@@ -225,6 +226,59 @@ Deno.test("events: a refused change emits nothing", async () => {
     const messages = [];
     for await (const m of scope.list(scope.key("webhook_message"))) messages.push(m);
     assert.equal(messages.length, 0);
+  } finally {
+    app.close();
+  }
+});
+
+Deno.test("events → notifications end to end: a PTO request mails the managers, its rejection and a rejected timesheet mail the member", async () => {
+  const app = await testApp();
+  try {
+    const mailbox = app.deps.mailer as KvMailbox;
+    const a = await signUpOrg(app);
+    const base = `/api/v1/orgs/${a.orgId}`;
+    const m = await addMemberWithLogin(app, a.client, a.orgId, "manager");
+    const e = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    const seen = new Set((await mailbox.list(1000)).map((x) => x.id));
+    const fresh = async () => {
+      const out = (await mailbox.list(1000)).filter((x) => !seen.has(x.id));
+      for (const x of out) seen.add(x.id);
+      return out;
+    };
+
+    const req = await ok(
+      e.client.json("POST", `${base}/pto/requests`, {
+        typeId: "vacation",
+        startDate: "2026-12-21",
+        endDate: "2026-12-21",
+      }),
+      201,
+    );
+    const submitted = await fresh();
+    assert.deepEqual(submitted.map((x) => x.to).sort(), [a.email, m.email].sort());
+    for (const mail of submitted) {
+      assert.match(mail.subject, /^Time-off request from Member \d+$/);
+      assert.match(mail.text, /\/unsubscribe\?token=/);
+    }
+
+    await ok(m.client.json("POST", `${base}/pto/requests/${req.id}/reject`, { reason: "busy" }));
+    const decided = await fresh();
+    assert.deepEqual(decided.map((x) => x.to), [e.email]);
+    assert.match(decided[0].text, /busy/);
+
+    await ok(e.client.json("POST", `${base}/clock/in`, {}), 201);
+    app.clock.advance(3600);
+    await ok(e.client.json("POST", `${base}/clock/out`, {}));
+    const sheets = await ok(e.client.json("GET", `${base}/timesheets?date=2026-11-02`));
+    const sheetId = sheets.data[0].id as string;
+    await ok(e.client.json("POST", `${base}/timesheets/${sheetId}/submit`, {}));
+    assert.deepEqual(await fresh(), [], "submitting notifies no one");
+    await ok(
+      m.client.json("POST", `${base}/timesheets/${sheetId}/reject`, { reason: "missing Friday" }),
+    );
+    const rejected = await fresh();
+    assert.deepEqual(rejected.map((x) => x.to), [e.email]);
+    assert.match(rejected[0].text, /missing Friday/);
   } finally {
     app.close();
   }
