@@ -20,6 +20,7 @@ import { apiV1 } from "./routes/api/mod.ts";
 import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
 import { stripeWebhook } from "./routes/webhooks/stripe.ts";
+import { billingMode } from "./routes/middleware/plan.ts";
 
 /** `deps.outbound`, else `fetch` under the configured SSRF policy. */
 export function outboundOf(deps: Pick<AppDeps, "outbound" | "config">): Outbound {
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     outbox,
     publicUrl: deps.config.publicUrl,
     outbound: outboundOf(deps),
+    billingMode: billingMode(deps),
   }));
   app.onError(onError);
   app.notFound(onNotFound);
