@@ -21,6 +21,7 @@ import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
 import { stripeWebhook } from "./routes/webhooks/stripe.ts";
 import { jobCallbacks } from "./routes/jobs.ts";
+import { billingMode } from "./routes/middleware/plan.ts";
 
 /** `deps.outbound`, else `fetch` under the configured SSRF policy. */
 export function outboundOf(deps: Pick<AppDeps, "outbound" | "config">): Outbound {
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     outbox,
     publicUrl: deps.config.publicUrl,
     outbound: outboundOf(deps),
+    billingMode: billingMode(deps),
   });
   inline?.setHandler(jobHandler);
   app.onError(onError);

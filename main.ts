@@ -103,6 +103,7 @@ if (import.meta.main) {
     outbox,
     publicUrl: config.publicUrl,
     outbound,
+    billingMode: { enabled: billing !== null, defaultPlan: config.defaultPlan },
   });
   if (jobs instanceof KvQueueTransport) {
     jobs.listen(jobHandler).catch((err) => console.error("jobs: the queue listener stopped:", err));

@@ -47,6 +47,7 @@ export type NavSection =
   | "locations"
   | "api-keys"
   | "notifications"
+  | "webhooks"
   | "settings"
   | "billing";
 
@@ -71,6 +72,7 @@ const NAV_FEATURE: Partial<Record<NavSection, Feature>> = {
   pto: "pto",
   reports: "customReports",
   "api-keys": "api",
+  webhooks: "webhooks",
 };
 
 function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {
@@ -90,6 +92,7 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
     items.push({ key: "members", href: `${base}/members`, label: "Members" });
     items.push({ key: "locations", href: `${base}/locations`, label: "Locations" });
     items.push({ key: "api-keys", href: `${base}/api-keys`, label: "API keys" });
+    items.push({ key: "webhooks", href: `${base}/webhooks`, label: "Webhooks" });
     items.push({ key: "settings", href: `${base}/settings`, label: "Settings" });
     items.push({ key: "billing", href: `${base}/billing`, label: "Billing" });
   }

@@ -31,6 +31,7 @@ import type { EventPort } from "./events/events.ts";
 import type { Scope } from "./apikeys/scopes.ts";
 import type { AccessPort } from "./members/access.ts";
 import type { ReadThrough } from "./cache/port.ts";
+import type { Outbound } from "./net/ssrf.ts";
 
 /** The member a user principal acts as, as read with the organization (one round trip). */
 export interface ActingMember {
@@ -52,6 +53,8 @@ export interface Services {
   access: AccessPort;
   /** Read-through cache of expensive reads, keyed by their inputs' revisions (`lib/cache`). */
   cache: ReadThrough;
+  /** How tenant-supplied URLs (webhook endpoints) are checked (SSRF policy) and called. */
+  outbound: Outbound;
 }
 
 /** What a use case knows about its request. */

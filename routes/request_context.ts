@@ -14,6 +14,7 @@ import type { Entitlements } from "../lib/billing/entitlements.ts";
 import { storeAccess } from "../lib/members/access.ts";
 import { LruCache, ReadThrough } from "../lib/cache/mod.ts";
 import { eventPort } from "../lib/events/events.ts";
+import { outboundOf } from "../app.ts";
 
 const CONTEXTS = new WeakMap<Request, RequestContext>();
 /** The in-process cache of each app built without `deps.cache`. */
@@ -76,6 +77,7 @@ export function requestContext(c: AppContext): RequestContext {
       },
       access: storeAccess(deps.store),
       cache: cacheOf(deps),
+      outbound: outboundOf(deps),
     },
   };
   CONTEXTS.set(c.req.raw, ctx);

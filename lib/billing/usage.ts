@@ -7,7 +7,7 @@
  * | `entriesCreated` | counter (`sum`) | the entry write path, in the commit that creates the entry (`lib/entries/repository.ts`) |
  * | `apiRequests` | counter (`sum`) | every `/api/v1/orgs/{orgId}/…` request that reached its organization, through the batched {@linkcode UsageMeter} |
  * | `apiRequests:key:<keyId>` | counter (`sum`) | the same requests made with API key `keyId` ({@linkcode UsageMeter.countKey}); {@linkcode readUsageDetail} reads them per key |
- * | `webhookDeliveries` | counter (`sum`) | {@linkcode recordWebhookDelivery} (for the webhooks feature; nothing calls it yet) |
+ * | `webhookDeliveries` | counter (`sum`) | every webhook attempt that made a request, in the commit that records it (`lib/webhooks/deliver.ts`) |
  * | `activeMembers` | gauge (`set`) | every membership change that adds or removes an active member, and each read of the billing page or API |
  * | `storageBytes` | gauge (`set`) | {@linkcode measureStorage}: at most once a day, when the billing page or API is read (or by a job) |
  *

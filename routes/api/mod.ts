@@ -24,6 +24,7 @@ import { billingStatusApi } from "./billing_status.ts";
 import { openApiRoute } from "./openapi.ts";
 import { apiKeysApi } from "./api_keys.ts";
 import { notificationPreferencesApi, notificationSettingsApi } from "./notifications.ts";
+import { webhooksApi } from "./webhooks.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -47,4 +48,5 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/billing", billingStatusApi)
   .route("/orgs/:orgId/api-keys", apiKeysApi)
   .route("/orgs/:orgId/notification-preferences", notificationPreferencesApi)
-  .route("/orgs/:orgId/notification-settings", notificationSettingsApi);
+  .route("/orgs/:orgId/notification-settings", notificationSettingsApi)
+  .route("/orgs/:orgId/webhooks", webhooksApi);

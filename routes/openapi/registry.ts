@@ -12,6 +12,12 @@
 import { z } from "zod";
 import type { Scope } from "../../lib/apikeys/scopes.ts";
 import { apiKeyInput } from "../../lib/apikeys/schemas.ts";
+import {
+  deliveryListQuery,
+  emptyWebhookBody,
+  webhookInput,
+  webhookPatch,
+} from "../../lib/webhooks/schemas.ts";
 import { checkoutInput } from "../../lib/billing/schemas.ts";
 import {
   breakEndBody,
@@ -826,5 +832,112 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
       "non-public address is refused with 422 `slack_url_not_allowed`.",
     auth: "org",
     scope: "settings:write",
+  },
+  // Webhooks (issue #9 section 2; docs/webhooks.md)
+  {
+    method: "get",
+    path: `${ORG}/webhooks`,
+    summary: "List webhook endpoints",
+    tag: "Webhooks",
+    status: 200,
+    response: "`{data}`: each endpoint's id, url, events, description, enabled, disabledReason, " +
+      "failingSince, secretHint and previousSecretExpiresAt; never a secret.",
+    auth: "org",
+    scope: "webhooks:read",
+  },
+  {
+    method: "post",
+    path: `${ORG}/webhooks`,
+    summary: "Create a webhook endpoint",
+    tag: "Webhooks",
+    body: webhookInput,
+    status: 201,
+    response: "The endpoint with its signing `secret` (`whsec_…`), shown only in this answer. " +
+      "422 `webhook_url_not_allowed` (details.reason) when the URL is not https or resolves to " +
+      "a non-public address; 409 `webhook_limit` beyond 20 endpoints.",
+    idempotent: true,
+    auth: "org",
+    scope: "webhooks:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/webhooks/{webhookId}`,
+    summary: "Read a webhook endpoint",
+    tag: "Webhooks",
+    status: 200,
+    response: "The endpoint (no secret).",
+    auth: "org",
+    scope: "webhooks:read",
+  },
+  {
+    method: "patch",
+    path: `${ORG}/webhooks/{webhookId}`,
+    summary: "Update a webhook endpoint",
+    tag: "Webhooks",
+    body: webhookPatch,
+    status: 200,
+    response: "The endpoint. Enabling it clears its failure state.",
+    auth: "org",
+    scope: "webhooks:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/webhooks/{webhookId}`,
+    summary: "Delete a webhook endpoint",
+    tag: "Webhooks",
+    status: 204,
+    response: "Deleted; nothing more is sent to it.",
+    auth: "org",
+    scope: "webhooks:write",
+  },
+  {
+    method: "post",
+    path: `${ORG}/webhooks/{webhookId}/test`,
+    summary: "Send a test event",
+    tag: "Webhooks",
+    body: emptyWebhookBody,
+    status: 200,
+    response: "The attempt of a `webhook.test` message, made now: status, responseStatus, " +
+      "durationMs, error, responseBody.",
+    auth: "org",
+    scope: "webhooks:write",
+  },
+  {
+    method: "post",
+    path: `${ORG}/webhooks/{webhookId}/rotate-secret`,
+    summary: "Rotate the signing secret",
+    tag: "Webhooks",
+    body: emptyWebhookBody,
+    status: 200,
+    response: "The endpoint with its new `secret`, shown only here; the previous secret keeps " +
+      "signing beside it until `previousSecretExpiresAt` (24 hours).",
+    auth: "org",
+    scope: "webhooks:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/webhooks/{webhookId}/deliveries`,
+    summary: "List delivery attempts",
+    tag: "Webhooks",
+    query: deliveryListQuery,
+    status: 200,
+    response: "A page of attempts, newest first (kept 30 days): event, messageId, attempt, " +
+      "status (succeeded, pending, failed), responseStatus, durationMs, error, the first 1 KB " +
+      "of the response, nextAttemptAt.",
+    paged: true,
+    auth: "org",
+    scope: "webhooks:read",
+  },
+  {
+    method: "post",
+    path: `${ORG}/webhooks/{webhookId}/deliveries/{deliveryId}/retry`,
+    summary: "Retry a delivery",
+    tag: "Webhooks",
+    body: emptyWebhookBody,
+    status: 202,
+    response: "`{endpointId, messageId, attempt, jobId}`: one more attempt of the same message " +
+      "(same `webhook-id`) is queued now. 409 `webhook_disabled`, `webhook_message_expired`.",
+    auth: "org",
+    scope: "webhooks:write",
   },
 ];

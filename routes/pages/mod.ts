@@ -18,6 +18,7 @@
  * | `GET /o/:orgId/billing` | admins |
  * | `GET/POST /o/:orgId/notifications` | members (own choices); admins also the org's settings |
  * | `GET/POST /unsubscribe?token=` | whoever holds a mailed unsubscribe link |
+ * | `GET/POST /o/:orgId/webhooks`, `GET /o/:orgId/webhooks/:webhookId` | admins |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
@@ -48,6 +49,7 @@ import { opsPages } from "./ops.tsx";
 import { apiKeyPages } from "./api_keys.tsx";
 import { notificationPages } from "./notifications.tsx";
 import { unsubscribePages } from "./unsubscribe.tsx";
+import { webhookPages } from "./webhooks.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
@@ -64,7 +66,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", settingsPages)
   .route("/", billingPages)
   .route("/", apiKeyPages)
-  .route("/", notificationPages);
+  .route("/", notificationPages)
+  .route("/", webhookPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */

@@ -64,6 +64,10 @@ function fill(path: string, ids: Ids): string {
         return ids.timesheetId;
       case "requestId":
         return ids.requestId;
+      case "webhookId":
+      case "deliveryId":
+        // No endpoint exists: a key with the scope is answered 404, never 401 or 403.
+        return ids.entryId;
       case "id":
         if (path.includes("/api-keys/")) return ids.apiKeyId;
         if (path.includes("/locations/")) return ids.locationId;

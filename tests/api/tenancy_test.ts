@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import { createApp } from "../../app.ts";
+import { loadConfig } from "../../config.ts";
 import { addMemberWithLogin, Client, signUpOrg, type TestApp } from "../helpers.ts";
 import { latestInvitationToken } from "./invitation_support.ts";
 import {
@@ -49,6 +50,25 @@ interface TenantIds {
   timesheetId: string;
   /** A pending invitation. */
   invitationId: string;
+  /** A webhook endpoint with one (failed) test delivery, and a second one (deleted by the control run). */
+  webhookId: string;
+  spareWebhookId: string;
+  deliveryId: string;
+}
+
+/**
+ * Webhook endpoints of the sweep point at a loopback port nothing listens on, so deliveries fail
+ * at once (connection refused) instead of leaving the machine; loopback needs
+ * `ALLOW_PRIVATE_WEBHOOKS=true`.
+ */
+const SWEEP_DEPS = { config: loadConfig({ KV_PATH: ":memory:", ALLOW_PRIVATE_WEBHOOKS: "true" }) };
+
+/** A loopback port nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
 }
 
 interface Tenant {
@@ -118,6 +138,17 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
     scopes: ["members:read"],
   });
   assert.equal(apiKey.status, 201, JSON.stringify(apiKey.body));
+  const hookUrl = `http://127.0.0.1:${closedPort()}/${name}-hook`;
+  const hook = (n: number) =>
+    admin.client.json("POST", `${base}/webhooks`, {
+      url: `${hookUrl}/${n}`,
+      events: ["clock.in"],
+      description: `${name} hook ${n}`,
+    });
+  const [webhook, spareWebhook] = [await hook(1), await hook(2)];
+  assert.equal(webhook.status, 201, JSON.stringify(webhook.body));
+  const delivery = await admin.client.json("POST", `${base}/webhooks/${webhook.body.id}/test`, {});
+  assert.equal(delivery.status, 200, JSON.stringify(delivery.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -133,6 +164,9 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       timesheetId: sheets.body.data[0].id,
       invitationId: invitation.body.id,
       apiKeyId: apiKey.body.id,
+      webhookId: webhook.body.id,
+      spareWebhookId: spareWebhook.body.id,
+      deliveryId: delivery.body.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -159,6 +193,12 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       apiKey.body.id,
       apiKey.body.prefix,
       `${name} key`,
+      webhook.body.id,
+      webhook.body.secret,
+      spareWebhook.body.id,
+      delivery.body.id,
+      delivery.body.messageId,
+      `${name} hook`,
     ],
   };
 }
@@ -208,6 +248,12 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.timesheetId;
     case "invitationId":
       return ids.invitationId;
+    case "webhookId":
+      return route.method === "DELETE" && route.path.endsWith("/:webhookId")
+        ? ids.spareWebhookId
+        : ids.webhookId;
+    case "deliveryId":
+      return ids.deliveryId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
@@ -251,6 +297,7 @@ function bodyFor(route: RouteDef, entities: TenantIds): unknown {
       radiusMeters: 50,
     },
     "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
+    "PATCH /api/v1/orgs/:orgId/webhooks/:webhookId": { description: "sweep" },
   };
   const key = `${route.method} ${route.path}`;
   if (key in bodies) return bodies[key];
@@ -421,7 +468,7 @@ Deno.test("tenancy sweep: every org route with another tenant's ids answers 404 
       tenantPart(await snapshot(app.store), b.ids.orgId),
       "B after control",
     );
-  });
+  }, SWEEP_DEPS);
 });
 
 Deno.test("tenancy: B's members and entries never show up in A's lists", async () => {
@@ -443,7 +490,7 @@ Deno.test("tenancy: B's members and entries never show up in A's lists", async (
     }
     assert.equal(lists[0].body.data.length, 4);
     assert.equal(lists[1].body.data.length, 4, "3 entries and the running one");
-  });
+  }, SWEEP_DEPS);
 });
 
 Deno.test("tenancy: the same person in two organizations cannot carry ids across", async () => {
@@ -485,5 +532,5 @@ Deno.test("tenancy: the same person in two organizations cannot carry ids across
       "not_found",
     );
     assertSameSnapshot(before, await snapshot(app.store));
-  });
+  }, SWEEP_DEPS);
 });
