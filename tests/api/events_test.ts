@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { addMemberWithLogin, type Client, signUpOrg, type TestApp, testApp } from "../helpers.ts";
 import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
 import type { KvMailbox } from "../../lib/mail/mail.ts";
+import { loadConfig } from "../../config.ts";
+import { WebhookSubscriber } from "../fakes/webhook_subscriber.ts";
 import { EVENT_TYPES, type OrgEvent, type Subscriptions } from "../../lib/events/events.ts";
 import { HOUR, type JsonAnswer } from "./support.ts";
 
@@ -280,6 +282,46 @@ Deno.test("events → notifications end to end: a PTO request mails the managers
     assert.deepEqual(rejected.map((x) => x.to), [e.email]);
     assert.match(rejected[0].text, /missing Friday/);
   } finally {
+    app.close();
+  }
+});
+
+Deno.test("events → webhooks end to end: a clock-in reaches the subscriber signed, with the entry", async () => {
+  const app = await testApp({
+    config: loadConfig({ KV_PATH: ":memory:", ALLOW_PRIVATE_WEBHOOKS: "true" }),
+  });
+  const sub = WebhookSubscriber.start(app.clock.now);
+  try {
+    const a = await signUpOrg(app);
+    const base = `/api/v1/orgs/${a.orgId}`;
+    const e = await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    const created = await ok(
+      a.client.json("POST", `${base}/webhooks`, {
+        url: sub.url(),
+        events: ["clock.in", "clock.out", "member.added"],
+      }),
+      201,
+    );
+    sub.secret = created.secret;
+    const entry = await ok(e.client.json("POST", `${base}/clock/in`, {}), 201);
+    assert.equal(sub.received.length, 1);
+    const got = sub.received[0];
+    assert.ok(got.verified, "verified by the standardwebhooks library");
+    assert.match(got.headers["webhook-id"], /^msg_/);
+    const body = JSON.parse(got.body);
+    assert.equal(body.type, "clock.in");
+    assert.equal(body.timestamp, new Date(app.clock.ms).toISOString());
+    assert.equal(body.data.id, entry.id);
+    assert.equal(body.data.userId, e.userId);
+    assert.equal(body.data.end, null);
+    // A later member joins: member.added arrives too, with a new webhook-id.
+    await addMemberWithLogin(app, a.client, a.orgId, "employee");
+    assert.equal(sub.received.length, 2);
+    assert.equal(JSON.parse(sub.received[1].body).type, "member.added");
+    assert.notEqual(sub.received[1].headers["webhook-id"], got.headers["webhook-id"]);
+    assert.ok(sub.received[1].verified);
+  } finally {
+    await sub.close();
     app.close();
   }
 });
