@@ -15,6 +15,7 @@ import { createJobHandler } from "./jobs/mod.ts";
 import type { Outbound } from "./lib/net/ssrf.ts";
 import { sameOriginForCookies, securityHeaders } from "./routes/middleware/security.ts";
 import { bodyLimits } from "./routes/middleware/body.ts";
+import { billingMode } from "./routes/middleware/plan.ts";
 import { requestId, requestLog } from "./routes/middleware/request_log.ts";
 import { apiV1 } from "./routes/api/mod.ts";
 import { pages } from "./routes/pages/mod.ts";
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     outbox,
     publicUrl: deps.config.publicUrl,
     outbound: outboundOf(deps),
+    billingMode: billingMode(deps),
   }));
   app.onError(onError);
   app.notFound(onNotFound);

@@ -94,6 +94,7 @@ if (import.meta.main) {
     outbox,
     publicUrl: config.publicUrl,
     outbound,
+    billingMode: { enabled: billing !== null, defaultPlan: config.defaultPlan },
   })).catch((err) => console.error("jobs: the queue listener stopped:", err));
   // The read cache: shared through Upstash Redis when configured, else in this process.
   const cache = new ReadThrough(

@@ -12,6 +12,7 @@ import { onceById } from "../lib/jobs/dispatcher.ts";
 import type { BillingGateway } from "../lib/billing/gateway.ts";
 import type { MailPort } from "../lib/mail/mail.ts";
 import type { Outbound } from "../lib/net/ssrf.ts";
+import type { BillingMode } from "../lib/billing/lifecycle.ts";
 import { syncSeats } from "./sync_seats.ts";
 import { deliverWebhook } from "./deliver_webhook.ts";
 import { runExport } from "./run_export.ts";
@@ -32,6 +33,8 @@ export interface JobDeps {
   publicUrl?: string | null;
   /** How tenant-supplied URLs (webhooks, Slack) are checked and called. */
   outbound?: Outbound;
+  /** How billing is set up, for the entitlements of job contexts (`lib/jobs/context.ts`). */
+  billingMode?: BillingMode;
 }
 
 /** Run `job` by its kind (no idempotency: see {@linkcode createJobHandler}). */

@@ -23,6 +23,7 @@ import { billingApi } from "./billing.ts";
 import { billingStatusApi } from "./billing_status.ts";
 import { openApiRoute } from "./openapi.ts";
 import { apiKeysApi } from "./api_keys.ts";
+import { exportsApi, reportScheduleApi } from "./exports.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -44,4 +45,6 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/locations", locationsApi)
   .route("/orgs/:orgId/billing", billingApi)
   .route("/orgs/:orgId/billing", billingStatusApi)
-  .route("/orgs/:orgId/api-keys", apiKeysApi);
+  .route("/orgs/:orgId/api-keys", apiKeysApi)
+  .route("/orgs/:orgId/exports", exportsApi)
+  .route("/orgs/:orgId/report-schedule", reportScheduleApi);
