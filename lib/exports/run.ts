@@ -67,19 +67,24 @@ function counted(table: ProgressTable): { table: Table; rows(): number; progress
   };
 }
 
+/** Count the documents of `source` as the writer pulls them. */
+function countedDocs<T>(source: AsyncIterable<T>): { items: AsyncIterable<T>; count(): number } {
+  let n = 0;
+  async function* items() {
+    for await (const d of source) {
+      n++;
+      yield d;
+    }
+  }
+  return { items: items(), count: () => n };
+}
+
 /** The source and writer of `e`. */
 async function output(ctx: RequestContext, e: ExportRecord, opts: WriteOptions): Promise<Output> {
   const q: ExportQuery = { from: e.from, to: e.to, userId: e.userId, preset: e.preset };
   if (e.kind === "timesheets" && e.format === "pdf") {
-    let docs = 0;
-    const source = timesheetDocuments(ctx, q);
-    async function* counting() {
-      for await (const d of source) {
-        docs++;
-        yield d;
-      }
-    }
-    return { bytes: writeTimesheetsPdf(counting(), opts), rows: () => docs, progress: () => 0 };
+    const docs = countedDocs(timesheetDocuments(ctx, q));
+    return { bytes: writeTimesheetsPdf(docs.items, opts), rows: docs.count, progress: () => 0 };
   }
   const table: ProgressTable = e.kind === "time_entries"
     ? await timeEntriesTable(ctx, q)

@@ -49,6 +49,8 @@ interface TenantIds {
   timesheetId: string;
   /** A pending invitation. */
   invitationId: string;
+  /** A finished export of the organization's time entries. */
+  exportId: string;
 }
 
 interface Tenant {
@@ -118,6 +120,13 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
     scopes: ["members:read"],
   });
   assert.equal(apiKey.status, 201, JSON.stringify(apiKey.body));
+  const exported = await admin.client.json("POST", `${base}/exports`, {
+    kind: "time_entries",
+    format: "csv",
+    from: "2026-10-01",
+    to: "2026-11-01",
+  });
+  assert.equal(exported.status, 202, JSON.stringify(exported.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -133,6 +142,7 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       timesheetId: sheets.body.data[0].id,
       invitationId: invitation.body.id,
       apiKeyId: apiKey.body.id,
+      exportId: exported.body.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -208,6 +218,8 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.timesheetId;
     case "invitationId":
       return ids.invitationId;
+    case "exportId":
+      return ids.exportId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
