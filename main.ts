@@ -1,6 +1,7 @@
 /**
  * Start ClockFlow: read the configuration, check and open the store, run migrations, start the
- * background work (queue listener, outbox sweep, daily seat reconciliation), serve.
+ * background work (queue listener, outbox sweep, daily seat reconciliation, hourly scheduled
+ * reports), serve.
  *
  * A bad configuration or a damaged KV file ends the process at once with one clear message and
  * exit code 1 (no stack trace).
@@ -21,6 +22,7 @@ import { KvQueueTransport } from "./lib/jobs/jobs.ts";
 import { Outbox } from "./lib/jobs/outbox.ts";
 import { createJobHandler } from "./jobs/mod.ts";
 import { reconcileSeats } from "./jobs/reconcile_seats.ts";
+import { runScheduledReports } from "./lib/exports/schedule.ts";
 import { KvMailbox, type MailPort } from "./lib/mail/mail.ts";
 import { redactSmtpUrl, SmtpMailer } from "./lib/mail/smtp.ts";
 import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratelimit/mod.ts";
@@ -29,6 +31,8 @@ import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratel
 export const OUTBOX_SWEEP_MS = 10_000;
 /** When the daily seat reconciliation runs (UTC, cron syntax). */
 export const RECONCILE_SEATS_CRON = "17 3 * * *";
+/** When scheduled reports are looked for (hourly: a period ends at each organization's midnight). */
+export const SCHEDULED_REPORTS_CRON = "7 * * * *";
 
 /** Print `message` and end the process with exit code 1. */
 function fail(message: string): never {
@@ -127,6 +131,16 @@ if (import.meta.main) {
       now: Date.now(),
     });
     if (orgs.length) console.log(`billing: seat reconciliation queued for ${orgs.length} orgs`);
+  });
+  Deno.cron("scheduled reports", SCHEDULED_REPORTS_CRON, async () => {
+    const made = await runScheduledReports({
+      store,
+      now: Date.now(),
+      jobs: outbox.port(),
+      publicUrl: config.publicUrl,
+      billingMode: { enabled: billing !== null, defaultPlan: config.defaultPlan },
+    });
+    if (made.length) console.log(`exports: ${made.length} scheduled reports queued`);
   });
   console.log(
     billing
