@@ -15,7 +15,12 @@
 
 import { actorUserId, type RequestContext, requirePlanFeature, requireScope } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { getMembership, isManager } from "../members/members.ts";
+import { activeMemberships, getMembership, isManager } from "../members/members.ts";
+import { enabled } from "../billing/entitlements.ts";
+import { memberUsers } from "../identity/users.ts";
+import { periodContaining } from "../time/periods.ts";
+import { localDateOf } from "../time/week.ts";
+import { PAYROLL_PRESETS } from "./sources/payroll.ts";
 import { newJob } from "../jobs/jobs.ts";
 import { newId } from "../kv/mod.ts";
 import { principalRef } from "../principal.ts";
@@ -24,6 +29,7 @@ import { assertExportFormat } from "./gates.ts";
 import {
   CONTENT_TYPES,
   EMPLOYEE_KINDS,
+  EXPORT_KINDS,
   EXPORT_TTL_MS,
   type ExportKind,
   type ExportRecord,
@@ -195,5 +201,50 @@ export async function downloadExportUseCase(
     contentType: e.contentType ?? CONTENT_TYPES[e.format],
     byteSize: e.byteSize ?? 0,
     body: readChunks(ctx.scope, e.id, e.chunkCount),
+  };
+}
+
+/** What the export form offers the context. */
+export interface ExportChoices {
+  /** Kinds the context may ask for. */
+  kinds: ExportKind[];
+  /** Formats the plan allows. */
+  formats: ExportFormat[];
+  /** Members to choose from (managers and admins), by name; empty for employees. */
+  members: { id: string; name: string }[];
+  /** Whether the context picks a member (managers and admins) or is always itself. */
+  choosesMember: boolean;
+  /** Payroll presets. */
+  presets: readonly string[];
+  /** The current pay period, the form's default range. */
+  currentPeriod: { from: string; to: string };
+  /** Whether the context may edit the report schedule (admins). */
+  schedules: boolean;
+}
+
+/** The export form's choices for the context (any member; keys: `exports:read`). */
+export async function exportChoicesUseCase(ctx: RequestContext): Promise<ExportChoices> {
+  requireScope(ctx, "exports:read");
+  const manager = isManager(ctx.role);
+  const reports = enabled(ctx.entitlements, "customReports");
+  const kinds = (manager ? [...EXPORT_KINDS] : [...EMPLOYEE_KINDS])
+    .filter((k) => reports || !REPORT_KINDS.includes(k));
+  let members: { id: string; name: string }[] = [];
+  if (manager) {
+    const active = await activeMemberships(ctx.scope);
+    const users = await memberUsers(ctx.scope, active.map((m) => m.userId));
+    members = users.map((u) => ({ id: u.id, name: u.name }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+  const settings = ctx.settings.settings;
+  const period = periodContaining(localDateOf(ctx.now, settings.timeZone), settings.payPeriod);
+  return {
+    kinds,
+    formats: [...ctx.entitlements.reporting.exportFormats],
+    members,
+    choosesMember: manager,
+    presets: PAYROLL_PRESETS,
+    currentPeriod: { from: period.start.toString(), to: period.end.toString() },
+    schedules: ctx.role === "admin",
   };
 }

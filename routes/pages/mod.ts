@@ -15,6 +15,7 @@
  * | `GET/POST /o/:orgId/timesheets` | members (own); managers, admins (`?userId=`) |
  * | `GET/POST /o/:orgId/timesheets/review` | managers, admins |
  * | `GET /o/:orgId/reports/hours` | managers, admins |
+ * | `GET/POST /o/:orgId/exports` | members (their own); managers, admins (all); schedule: admins |
  * | `GET /o/:orgId/billing` | admins |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
@@ -44,6 +45,7 @@ import { billingPages } from "./billing.tsx";
 import { pricingPages } from "./pricing.tsx";
 import { opsPages } from "./ops.tsx";
 import { apiKeyPages } from "./api_keys.tsx";
+import { exportPages } from "./exports.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
@@ -59,7 +61,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", ptoPages)
   .route("/", settingsPages)
   .route("/", billingPages)
-  .route("/", apiKeyPages);
+  .route("/", apiKeyPages)
+  .route("/", exportPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */
