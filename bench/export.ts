@@ -6,7 +6,7 @@
  * full one second, so flat memory shows as equal peaks.
  *
  * ```sh
- * deno task bench:export                       # 280 members × 358 days ≈ 100,000 entries
+ * deno task bench:export                       # 385 members × 358 days ≈ 100,000 entries
  * deno run -A bench/export.ts --members=50 --days=100
  * ```
  *
@@ -37,7 +37,7 @@ import { newJob } from "../lib/jobs/jobs.ts";
 const { values: args } = parseArgs({
   args: Deno.args,
   options: {
-    members: { type: "string", default: "280" },
+    members: { type: "string", default: "385" },
     days: { type: "string", default: "358" },
   },
 });

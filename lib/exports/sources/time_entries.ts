@@ -1,8 +1,9 @@
 /**
  * Source of the `time_entries` export: one row per time entry whose start lies in the range
  * (local dates of the organization, inclusive), grouped by member (by name) and in time order
- * within each member. Rows are streamed from each member's own range of entry keys (one range
- * scan per member, read in batches), so 100,000 entries are never all in memory.
+ * within each member. Rows are streamed member by member from each member's own range of entry
+ * keys (one range scan each, a few members read ahead), so memory holds at most a few members'
+ * entries of the range, never the organization's.
  *
  * | column | type | from |
  * | --- | --- | --- |
@@ -41,6 +42,9 @@ export const TIME_ENTRY_COLUMNS: Column[] = [
   { key: "note", title: "Note", type: "text" },
   { key: "source", title: "Source", type: "text" },
 ];
+
+/** Members whose entries are read ahead of the one being written. */
+const READ_AHEAD = 4;
 
 /** Local wall time of instants in one zone, with the zone's offsets cached per hour. */
 class LocalTime {
@@ -93,18 +97,37 @@ export async function timeEntriesTable(
     ];
   }
 
+  /** One member's entries starting in the range, oldest first: one range scan. */
+  async function entriesOf(userId: string): Promise<TimeEntry[]> {
+    const out: TimeEntry[] = [];
+    for await (
+      const e of scope.list<TimeEntry>(scope.key("entry", userId), {
+        start: scope.key("entry", userId, fromMs),
+        end: scope.key("entry", userId, toMs),
+      })
+    ) out.push(e.value);
+    return out;
+  }
+
   async function* rows(): AsyncIterable<Cell[]> {
+    // Members are read a few ahead of the one being written, so the store's reads overlap the
+    // writer's work; at most READ_AHEAD members' entries of the range are held at once.
+    const pending: Promise<TimeEntry[]>[] = [];
+    let next = 0;
+    const fill = () => {
+      while (pending.length < READ_AHEAD && next < members.length) {
+        pending.push(entriesOf(members[next++]));
+      }
+    };
+    fill();
     for (const userId of members) {
       const name = names.get(userId)!;
+      const entries = await pending.shift()!;
+      fill();
       position = 0;
-      for await (
-        const e of scope.list<TimeEntry>(scope.key("entry", userId), {
-          start: scope.key("entry", userId, fromMs),
-          end: scope.key("entry", userId, toMs),
-        })
-      ) {
-        position = (e.value.start - fromMs) / Math.max(1, toMs - fromMs);
-        yield row(name, e.value);
+      for (const e of entries) {
+        position = (e.start - fromMs) / Math.max(1, toMs - fromMs);
+        yield row(name, e);
       }
       done++;
     }
