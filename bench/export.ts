@@ -15,12 +15,15 @@
  *   with the real keys and audit records, as `bench/hours_report.ts` does; loading is not
  *   measured.
  * - XLSX is measured when its writer is built; until then the run prints a note and skips it.
+ * - Also printed: the process's CPU time (user + system, all its threads, KV's included) during
+ *   each run, as rows per CPU-second: on a shared machine the wall clock depends on the load.
  * - Target: ≥ 50,000 rows/s for CSV with flat memory.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { Store } from "../lib/kv/mod.ts";
 import { signUp } from "../lib/orgs/orgs.ts";
 import { addMember } from "../lib/members/members.ts";
@@ -80,10 +83,12 @@ async function measured<T>(fn: () => Promise<T>) {
   sample();
   const timer = setInterval(sample, 20);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     const value = await fn();
     sample();
-    return { value, ms: performance.now() - t0, rss, heap };
+    const cpu = process.cpuUsage(cpu0);
+    return { value, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, rss, heap };
   } finally {
     clearInterval(timer);
   }
@@ -191,7 +196,10 @@ try {
         `${format} ${label}: ${r.rows} rows, ${
           (r.bytes / MB).toFixed(1)
         } MB in ${r.chunks} chunks, ` +
-          `${(r.ms / 1000).toFixed(2)} s = ${Math.round(r.rows / (r.ms / 1000))} rows/s; ` +
+          `${(r.ms / 1000).toFixed(2)} s = ${Math.round(r.rows / (r.ms / 1000))} rows/s ` +
+          `(process CPU ${(r.cpuMs / 1000).toFixed(2)} s = ${
+            Math.round(r.rows / (r.cpuMs / 1000))
+          } rows per CPU-second); ` +
           `peak RSS ${(r.rss / MB).toFixed(0)} MB, peak heap ${(r.heap / MB).toFixed(0)} MB`,
       );
     }

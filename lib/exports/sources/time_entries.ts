@@ -46,15 +46,29 @@ export const TIME_ENTRY_COLUMNS: Column[] = [
 /** Members whose entries are read ahead of the one being written. */
 const READ_AHEAD = 4;
 
-/** Local wall time of instants in one zone, with the zone's offsets cached per hour. */
+/** Local wall time of instants in one zone, with offsets cached per hour and dates per day. */
 class LocalTime {
   readonly #offsets: OffsetCache;
+  readonly #dates = new Map<number, string>();
   constructor(timeZone: string) {
     this.#offsets = new OffsetCache(timeZone);
   }
-  /** `YYYY-MM-DDTHH:mm:ss` of instant `ms`. */
+  /** `YYYY-MM-DDTHH:mm:ss` of instant `ms` (whole seconds, as entries are stored). */
   dateTime(ms: number): string {
-    return new Date(ms + this.#offsets.offsetAt(ms)).toISOString().slice(0, 19);
+    const local = ms + this.#offsets.offsetAt(ms);
+    const day = Math.floor(local / 86_400_000);
+    let date = this.#dates.get(day);
+    if (date === undefined) {
+      date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      this.#dates.set(day, date);
+    }
+    const s = Math.floor((local - day * 86_400_000) / 1000);
+    const hh = Math.floor(s / 3600);
+    const mm = Math.floor((s % 3600) / 60);
+    const ss = s % 60;
+    return `${date}T${hh < 10 ? "0" : ""}${hh}:${mm < 10 ? "0" : ""}${mm}:${
+      ss < 10 ? "0" : ""
+    }${ss}`;
   }
 }
 
