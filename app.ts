@@ -15,13 +15,13 @@ import { createJobHandler } from "./jobs/mod.ts";
 import type { Outbound } from "./lib/net/ssrf.ts";
 import { sameOriginForCookies, securityHeaders } from "./routes/middleware/security.ts";
 import { bodyLimits } from "./routes/middleware/body.ts";
+import { billingMode } from "./routes/middleware/plan.ts";
 import { requestId, requestLog } from "./routes/middleware/request_log.ts";
 import { apiV1 } from "./routes/api/mod.ts";
 import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
 import { stripeWebhook } from "./routes/webhooks/stripe.ts";
 import { jobCallbacks } from "./routes/jobs.ts";
-import { billingMode } from "./routes/middleware/plan.ts";
 
 /** `deps.outbound`, else `fetch` under the configured SSRF policy. */
 export function outboundOf(deps: Pick<AppDeps, "outbound" | "config">): Outbound {

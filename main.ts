@@ -1,7 +1,7 @@
 /**
  * Start ClockFlow: read the configuration, check and open the store, run migrations, start the
  * background work (the KV queue listener, or QStash when configured; outbox sweep, daily seat
- * reconciliation, the still-clocked-in sweep every 15 minutes), serve.
+ * reconciliation, the still-clocked-in sweep every 15 minutes, hourly scheduled reports), serve.
  *
  * A bad configuration or a damaged KV file ends the process at once with one clear message and
  * exit code 1 (no stack trace).
@@ -27,6 +27,7 @@ import {
   STILL_CLOCKED_IN_CRON,
   sweepStillClockedIn,
 } from "./lib/notifications/clocked_in_sweep.ts";
+import { runScheduledReports } from "./lib/exports/schedule.ts";
 import { KvMailbox, type MailPort } from "./lib/mail/mail.ts";
 import { redactSmtpUrl, SmtpMailer } from "./lib/mail/smtp.ts";
 import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratelimit/mod.ts";
@@ -35,6 +36,8 @@ import { KvRateLimiter, type RateLimiter, UpstashRateLimiter } from "./lib/ratel
 export const OUTBOX_SWEEP_MS = 10_000;
 /** When the daily seat reconciliation runs (UTC, cron syntax). */
 export const RECONCILE_SEATS_CRON = "17 3 * * *";
+/** When scheduled reports are looked for (hourly: a period ends at each organization's midnight). */
+export const SCHEDULED_REPORTS_CRON = "7 * * * *";
 
 /** Print `message` and end the process with exit code 1. */
 function fail(message: string): never {
@@ -144,6 +147,16 @@ if (import.meta.main) {
   Deno.cron("still clocked in", STILL_CLOCKED_IN_CRON, async () => {
     const n = await sweepStillClockedIn({ store, outbox, now: Date.now() });
     if (n) console.log(`notifications: ${n} still-clocked-in reminders queued`);
+  });
+  Deno.cron("scheduled reports", SCHEDULED_REPORTS_CRON, async () => {
+    const made = await runScheduledReports({
+      store,
+      now: Date.now(),
+      jobs: outbox.port(),
+      publicUrl: config.publicUrl,
+      billingMode: { enabled: billing !== null, defaultPlan: config.defaultPlan },
+    });
+    if (made.length) console.log(`exports: ${made.length} scheduled reports queued`);
   });
   console.log(
     billing

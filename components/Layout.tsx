@@ -43,6 +43,7 @@ export type NavSection =
   | "pto"
   | "team"
   | "reports"
+  | "exports"
   | "members"
   | "locations"
   | "api-keys"
@@ -83,6 +84,7 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
     { key: "timesheets", href: `${base}/timesheets`, label: "Timesheets" },
     { key: "pto", href: `${base}/pto`, label: "Time off" },
     { key: "notifications", href: `${base}/notifications`, label: "Notifications" },
+    { key: "exports", href: `${base}/exports`, label: "Exports" },
   ];
   if (org.role === "admin" || org.role === "manager") {
     items.push({ key: "team", href: `${base}/team`, label: "Team" });

@@ -1,13 +1,14 @@
 /**
- * `run_export` jobs. PLACEHOLDER until the exports slice lands.
+ * `run_export` jobs: build the file of one export (`lib/exports/run.ts`).
  *
  * @module
  */
 
 import type { RunExportJob } from "../lib/jobs/jobs.ts";
+import { runExportJob } from "../lib/exports/run.ts";
 import type { JobDeps } from "./mod.ts";
 
 /** Run one `run_export` job. */
-export function runExport(_deps: JobDeps, _job: RunExportJob): Promise<void> {
-  throw new Error("run_export: not built yet");
+export async function runExport(deps: JobDeps, job: RunExportJob): Promise<void> {
+  await runExportJob(deps, job);
 }

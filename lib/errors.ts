@@ -13,6 +13,7 @@ export type ErrorKind =
   | "not_found"
   | "conflict"
   | "locked"
+  | "gone"
   | "unprocessable"
   | "too_many"
   | "payment_required";

@@ -18,6 +18,7 @@ import {
   monthlyPriceText,
   planHas,
   planPlans,
+  REPORTING_ROWS,
   yearlyPriceText,
 } from "../../lib/billing/catalog_text.ts";
 import { TRIAL_MS, TRIAL_PLAN } from "../../lib/billing/lifecycle.ts";
@@ -72,6 +73,33 @@ export function PricingPage(p: PricingPageProps) {
                 {plans.map((plan) => (
                   <td key={plan.id} data-plan={plan.id}>
                     {planHas(plan, f) ? "Included" : <span aria-label="Not included">—</span>}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="table-wrap">
+        <table class="figures" id="pricing-reporting">
+          <caption class="visually-hidden">Reporting by plan</caption>
+          <thead>
+            <tr>
+              <th scope="col">Reporting</th>
+              {plans.map((plan) => <th key={plan.id} scope="col">{plan.name}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {REPORTING_ROWS.map((r) => (
+              <tr key={r.key} data-reporting={r.key}>
+                <th scope="row">{r.label}</th>
+                {plans.map((plan) => (
+                  <td key={plan.id} data-plan={plan.id}>
+                    {r.text(plan) === "—"
+                      ? <span aria-label="Not included">—</span>
+                      : r.text(plan) === "yes"
+                      ? "Included"
+                      : r.text(plan)}
                   </td>
                 ))}
               </tr>

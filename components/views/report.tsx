@@ -286,7 +286,11 @@ export function HoursReportPage(p: HoursReportPageProps) {
         lead={`Local days in ${
           p.timeZone.replaceAll("_", " ")
         }, both ends included · ${p.presetLabel}`}
-      />
+      >
+        <p>
+          <a href={`/o/${orgId}/exports`}>Export these hours (CSV, Excel, PDF)</a>
+        </p>
+      </PageHeader>
       <form
         method="get"
         action={`/o/${orgId}/reports/hours`}

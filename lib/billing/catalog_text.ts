@@ -8,6 +8,7 @@
  */
 
 import {
+  type ExportFormat,
   type Feature,
   FEATURE_LABELS,
   FEATURES,
@@ -15,6 +16,7 @@ import {
   type Plan,
   PLAN_IDS,
   PLANS,
+  type Reporting,
 } from "./plans.ts";
 import { GRACE_MS, TRIAL_MS, TRIAL_PLAN } from "./lifecycle.ts";
 import { MAX_LOCATIONS } from "../locations/limits.ts";
@@ -115,6 +117,31 @@ export function limitText(name: LimitName, value: number | null): string {
   return value.toLocaleString("en-US");
 }
 
+/** How an export format is named for people. */
+export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  csv: "CSV",
+  xlsx: "Excel (XLSX)",
+  pdf: "PDF",
+};
+
+/** The reporting rows of the catalog: a label and each plan's value in words. */
+export const REPORTING_ROWS: readonly {
+  key: keyof Reporting;
+  label: string;
+  text(p: Plan): string;
+}[] = [
+  {
+    key: "exportFormats",
+    label: "Export formats",
+    text: (p) => p.reporting.exportFormats.map((f) => EXPORT_FORMAT_LABELS[f]).join(", "),
+  },
+  {
+    key: "scheduledReports",
+    label: "Scheduled reports (mailed weekly or per pay period)",
+    text: (p) => (p.reporting.scheduledReports ? "yes" : "—"),
+  },
+];
+
 /** Whether `plan` includes `feature` today (a feature that is coming is included nowhere). */
 export function planHas(plan: Plan, feature: Feature): boolean {
   return isAvailable(feature) && plan.features.includes(feature);
@@ -208,6 +235,18 @@ export function plansMarkdown(): string {
     ...wrap(
       "A feature outside the plan answers 403 `feature_not_in_plan`; admins may switch included " +
         "features off for their organization (403 `feature_disabled`).",
+    ),
+    "",
+    "## Reporting",
+    "",
+    ...table(
+      ["Reporting", ...plans.map((p) => p.name)],
+      REPORTING_ROWS.map((r) => [r.label, ...plans.map((p) => r.text(p))]),
+    ),
+    "",
+    ...wrap(
+      "An export in a format outside the plan, or a report schedule without scheduled reports, " +
+        "answers 403 `feature_not_in_plan` (details name the format or `scheduledReports`).",
     ),
     "",
     "## Coming soon",

@@ -15,7 +15,14 @@ import {
   type Standing,
   standing,
 } from "./lifecycle.ts";
-import { type Feature, FEATURES, type Limits, type PlanId, PLANS } from "./plans.ts";
+import {
+  type Feature,
+  FEATURES,
+  type Limits,
+  type PlanId,
+  PLANS,
+  type Reporting,
+} from "./plans.ts";
 
 /** An organization's entitlements at one instant. */
 export interface Entitlements {
@@ -23,6 +30,8 @@ export interface Entitlements {
   standing: Standing;
   plan: PlanId;
   limits: Limits;
+  /** Export formats and scheduled reports of the plan in force. */
+  reporting: Reporting;
   /** Features in force: in the plan and not switched off by an admin. */
   features: Feature[];
 }
@@ -67,6 +76,7 @@ export function entitlementsOf(
     standing: s,
     plan: s.plan,
     limits: plan.limits,
+    reporting: plan.reporting,
     features: FEATURES.filter((f) => plan.features.includes(f) && !disabled.includes(f)),
   };
 }

@@ -56,6 +56,19 @@ export interface Limits {
 /** A limit's name. */
 export type LimitName = keyof Limits;
 
+/** File formats an export can be written in (`lib/exports`). */
+export const EXPORT_FORMATS = ["csv", "xlsx", "pdf"] as const;
+/** An export file format. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** What a plan offers for reporting: export file formats and scheduled (mailed) reports. */
+export interface Reporting {
+  /** Formats exports may be written in (another format: 403 `feature_not_in_plan`). */
+  exportFormats: readonly ExportFormat[];
+  /** Admins may schedule a weekly or per-pay-period report mailed with a download link. */
+  scheduledReports: boolean;
+}
+
 /** One plan. Prices are in US cents; per-member plans charge per active member. */
 export interface Plan {
   id: PlanId;
@@ -63,6 +76,8 @@ export interface Plan {
   tagline: string;
   limits: Limits;
   features: readonly Feature[];
+  /** Export formats and scheduled reports. */
+  reporting: Reporting;
   perMember: boolean;
   /** Price per month (per member when `perMember`), billed monthly. */
   monthlyCents: number;
@@ -83,6 +98,7 @@ export const PLANS: Record<PlanId, Plan> = {
     tagline: "A time clock for a small crew",
     limits: { activeMembers: 5, locations: 1, storageBytes: 100 * MB, apiRequestsPerMinute: 0 },
     features: [],
+    reporting: { exportFormats: ["csv"], scheduledReports: false },
     perMember: false,
     monthlyCents: 0,
     yearlyCents: 0,
@@ -94,6 +110,7 @@ export const PLANS: Record<PlanId, Plan> = {
     tagline: "Payroll-ready hours for growing teams",
     limits: { activeMembers: 50, locations: 5, storageBytes: 2 * GB, apiRequestsPerMinute: 60 },
     features: ["overtimeRules", "pto", "timesheetApproval", "customReports", "api"],
+    reporting: { exportFormats: ["csv", "xlsx"], scheduledReports: false },
     perMember: true,
     monthlyCents: 400,
     yearlyCents: 4_000,
@@ -120,6 +137,7 @@ export const PLANS: Record<PlanId, Plan> = {
       "kiosk",
       "branding",
     ],
+    reporting: { exportFormats: EXPORT_FORMATS, scheduledReports: true },
     perMember: true,
     monthlyCents: 700,
     yearlyCents: 7_000,
@@ -136,6 +154,7 @@ export const PLANS: Record<PlanId, Plan> = {
       apiRequestsPerMinute: 6000,
     },
     features: FEATURES,
+    reporting: { exportFormats: EXPORT_FORMATS, scheduledReports: true },
     perMember: true,
     monthlyCents: 1_200,
     yearlyCents: 12_000,
@@ -151,6 +170,16 @@ export function isPlanId(value: unknown): value is PlanId {
 /** The cheapest plan that includes `feature`, or null. */
 export function cheapestPlanWith(feature: Feature): PlanId | null {
   return PLAN_IDS.find((id) => PLANS[id].features.includes(feature)) ?? null;
+}
+
+/** The cheapest plan whose exports may be written as `format`, or null. */
+export function cheapestPlanExporting(format: ExportFormat): PlanId | null {
+  return PLAN_IDS.find((id) => PLANS[id].reporting.exportFormats.includes(format)) ?? null;
+}
+
+/** The cheapest plan with scheduled reports, or null. */
+export function cheapestPlanScheduling(): PlanId | null {
+  return PLAN_IDS.find((id) => PLANS[id].reporting.scheduledReports) ?? null;
 }
 
 /** The cheapest plan whose `limit` allows at least `needed`, or null. */

@@ -25,6 +25,7 @@ import { openApiRoute } from "./openapi.ts";
 import { apiKeysApi } from "./api_keys.ts";
 import { notificationPreferencesApi, notificationSettingsApi } from "./notifications.ts";
 import { webhooksApi } from "./webhooks.ts";
+import { exportsApi, reportScheduleApi } from "./exports.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -49,4 +50,6 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/api-keys", apiKeysApi)
   .route("/orgs/:orgId/notification-preferences", notificationPreferencesApi)
   .route("/orgs/:orgId/notification-settings", notificationSettingsApi)
-  .route("/orgs/:orgId/webhooks", webhooksApi);
+  .route("/orgs/:orgId/webhooks", webhooksApi)
+  .route("/orgs/:orgId/exports", exportsApi)
+  .route("/orgs/:orgId/report-schedule", reportScheduleApi);

@@ -18,6 +18,7 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   locked: 409,
+  gone: 410,
   unprocessable: 422,
   too_many: 429,
 };

@@ -59,6 +59,11 @@ import {
   requestInput,
 } from "../../lib/pto/schemas.ts";
 import { hoursReportInput } from "../../lib/reports/schemas.ts";
+import {
+  createExportInput,
+  listExportsInput,
+  reportScheduleInput,
+} from "../../lib/exports/schemas.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
 import { notificationSettingsPatch, preferencesInput } from "../../lib/notifications/schemas.ts";
 import {
@@ -939,5 +944,74 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
       "(same `webhook-id`) is queued now. 409 `webhook_disabled`, `webhook_message_expired`.",
     auth: "org",
     scope: "webhooks:write",
+  },
+  // Exports (issue #9 section 4)
+  {
+    method: "post",
+    path: `${ORG}/exports`,
+    summary: "Ask for an export",
+    tag: "Exports",
+    body: createExportInput,
+    status: 202,
+    response: "`{id, status}`: the export is queued; poll `GET …/exports/{exportId}`. PDF only " +
+      "for `hours_report` and `timesheets` (else 422 `format_not_supported`); a format outside " +
+      "the plan is 403 `feature_not_in_plan`. Employees: `time_entries` and `timesheets` of " +
+      "themselves only.",
+    auth: "org",
+    scope: "exports:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/exports`,
+    summary: "List recent exports",
+    tag: "Exports",
+    query: listExportsInput,
+    status: 200,
+    response: "`{data}`: recent exports, newest first (employees: their own).",
+    auth: "org",
+    scope: "exports:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/exports/{exportId}`,
+    summary: "Get an export",
+    tag: "Exports",
+    status: 200,
+    response: "`{id, kind, format, status (queued|running|done|failed), progress (0–1), " +
+      "rowCount, downloadUrl, expiresAt, …}`.",
+    auth: "org",
+    scope: "exports:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/exports/{exportId}/download`,
+    summary: "Download an export's file",
+    tag: "Exports",
+    status: 200,
+    response: "The file (`Content-Disposition: attachment`); 409 `export_not_ready` until it is " +
+      "done, 410 `export_expired` after 7 days.",
+    auth: "org",
+    scope: "exports:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/report-schedule`,
+    summary: "Get the report schedule",
+    tag: "Exports",
+    status: 200,
+    response: "The scheduled report (admins), with whether the plan offers it.",
+    auth: "org",
+    scope: "exports:read",
+  },
+  {
+    method: "put",
+    path: `${ORG}/report-schedule`,
+    summary: "Set the report schedule",
+    tag: "Exports",
+    body: reportScheduleInput,
+    status: 200,
+    response: "The scheduled report. Switching it on needs the plan's scheduled reports.",
+    auth: "org",
+    scope: "exports:write",
   },
 ];

@@ -15,6 +15,7 @@
  * | `GET/POST /o/:orgId/timesheets` | members (own); managers, admins (`?userId=`) |
  * | `GET/POST /o/:orgId/timesheets/review` | managers, admins |
  * | `GET /o/:orgId/reports/hours` | managers, admins |
+ * | `GET/POST /o/:orgId/exports` | members (their own); managers, admins (all); schedule: admins |
  * | `GET /o/:orgId/billing` | admins |
  * | `GET/POST /o/:orgId/notifications` | members (own choices); admins also the org's settings |
  * | `GET/POST /unsubscribe?token=` | whoever holds a mailed unsubscribe link |
@@ -50,6 +51,7 @@ import { apiKeyPages } from "./api_keys.tsx";
 import { notificationPages } from "./notifications.tsx";
 import { unsubscribePages } from "./unsubscribe.tsx";
 import { webhookPages } from "./webhooks.tsx";
+import { exportPages } from "./exports.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
@@ -67,7 +69,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", billingPages)
   .route("/", apiKeyPages)
   .route("/", notificationPages)
-  .route("/", webhookPages);
+  .route("/", webhookPages)
+  .route("/", exportPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */

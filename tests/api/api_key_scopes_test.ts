@@ -39,6 +39,7 @@ interface Ids {
   timesheetId: string;
   requestId: string;
   apiKeyId: string;
+  exportId: string;
 }
 
 /** Every distinct `/api/v1/orgs/:orgId…` route of the app. */
@@ -68,6 +69,8 @@ function fill(path: string, ids: Ids): string {
       case "deliveryId":
         // No endpoint exists: a key with the scope is answered 404, never 401 or 403.
         return ids.entryId;
+      case "exportId":
+        return ids.exportId;
       case "id":
         if (path.includes("/api-keys/")) return ids.apiKeyId;
         if (path.includes("/locations/")) return ids.locationId;
@@ -124,6 +127,19 @@ function bodyFor(route: string, ids: Ids): unknown {
     },
     "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
     "POST /api/v1/orgs/:orgId/api-keys": { name: "Sweep", scopes: ["members:read"] },
+    "POST /api/v1/orgs/:orgId/exports": {
+      kind: "time_entries",
+      format: "csv",
+      from: "2026-10-01",
+      to: "2026-10-31",
+    },
+    "PUT /api/v1/orgs/:orgId/report-schedule": {
+      enabled: false,
+      kind: "hours_report",
+      format: "csv",
+      cadence: "weekly",
+      recipients: "admins",
+    },
   };
   if (route in bodies) return bodies[route];
   return route.startsWith("GET ") ? undefined : {};
@@ -184,6 +200,13 @@ Deno.test("scope sweep: every org route refuses a key without its scope and admi
       `${base}/timesheets?date=2026-11-02&userId=${employee.userId}`,
     );
     assert.equal(sheets.status, 200);
+    const exported = await admin.client.json("POST", `${base}/exports`, {
+      kind: "time_entries",
+      format: "csv",
+      from: "2026-10-01",
+      to: "2026-10-31",
+    });
+    assert.equal(exported.status, 202, JSON.stringify(exported.body));
     const mint = async (scopes: readonly string[]) => {
       const res = await admin.client.json("POST", `${base}/api-keys`, { name: "Sweep", scopes });
       assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -199,6 +222,7 @@ Deno.test("scope sweep: every org route refuses a key without its scope and admi
       timesheetId: sheets.body.data[0].id,
       requestId: pto.body.id,
       apiKeyId: allScopes.id,
+      exportId: exported.body.id,
     };
     const without = new Map<Scope, string>();
     const only = new Map<Scope, string>();
@@ -213,16 +237,20 @@ Deno.test("scope sweep: every org route refuses a key without its scope and admi
     }
     for (const r of Object.keys(ROUTE_SCOPES)) assert.ok(routes.includes(r), `${r} is not a route`);
 
-    const call = (key: string, route: string) => {
+    // Answers are JSON except file downloads, which are kept as text.
+    const call = async (key: string, route: string) => {
       const [method, path] = route.split(" ");
-      return new Client(app).json(
+      const res = await new Client(app).request(
         method,
         fill(path, ids) + queryFor(route, ids),
         bodyFor(route, ids),
-        {
-          authorization: `Bearer ${key}`,
-        },
+        { authorization: `Bearer ${key}` },
       );
+      const text = await res.text();
+      const json = /^application\/json/.test(res.headers.get("content-type") ?? "");
+      // deno-lint-ignore no-explicit-any
+      const body: any = json && text ? JSON.parse(text) : text;
+      return { status: res.status, body, headers: res.headers };
     };
 
     // Refusals first: nothing may change.

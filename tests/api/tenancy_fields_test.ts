@@ -174,6 +174,15 @@ function jsonBody(method: string, path: string, b: Tenant, now: number): unknown
     return { userId: b.memberId, typeId: "unpaid", startDate: "2026-12-20", endDate: "2026-12-20" };
   }
   if (path.endsWith("/members")) return { name: "Sweep", email: uniqueEmail("sweep") };
+  if (path.endsWith("/exports")) {
+    return {
+      kind: "time_entries",
+      format: "csv",
+      from: "2026-10-01",
+      to: "2026-10-31",
+      userId: b.memberId,
+    };
+  }
   return { ...idFields(b), reason: "sweep" };
 }
 

@@ -54,6 +54,8 @@ interface TenantIds {
   webhookId: string;
   spareWebhookId: string;
   deliveryId: string;
+  /** A finished export of the organization's time entries. */
+  exportId: string;
 }
 
 /**
@@ -149,6 +151,13 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
   assert.equal(webhook.status, 201, JSON.stringify(webhook.body));
   const delivery = await admin.client.json("POST", `${base}/webhooks/${webhook.body.id}/test`, {});
   assert.equal(delivery.status, 200, JSON.stringify(delivery.body));
+  const exported = await admin.client.json("POST", `${base}/exports`, {
+    kind: "time_entries",
+    format: "csv",
+    from: "2026-10-01",
+    to: "2026-11-01",
+  });
+  assert.equal(exported.status, 202, JSON.stringify(exported.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -167,6 +176,7 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       webhookId: webhook.body.id,
       spareWebhookId: spareWebhook.body.id,
       deliveryId: delivery.body.id,
+      exportId: exported.body.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -254,6 +264,8 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
         : ids.webhookId;
     case "deliveryId":
       return ids.deliveryId;
+    case "exportId":
+      return ids.exportId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
