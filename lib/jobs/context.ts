@@ -91,12 +91,15 @@ export async function jobRequestContext(
   const org = profile.value as Organization | null;
   if (!org) return null;
   let role: Role = actor.role ?? "admin";
+  let acting: RequestContext["member"] = null;
   if (userId !== null) {
     const m = member.value as Membership | null;
     if (!m || !m.active) {
       throw new DomainError("forbidden", "forbidden", "The requester is no longer a member");
     }
     role = m.role;
+    // The job acts for this member: what they may see is what it may see.
+    acting = { membership: m, membershipVersionstamp: member.versionstamp!, timeline: [] };
   }
   const now = (deps.now ?? Date.now)();
   const versioned = settingsFrom(org, settings.value);
@@ -111,7 +114,7 @@ export async function jobRequestContext(
     scope,
     org,
     principal: systemPrincipal(actor.job),
-    member: null,
+    member: acting,
     role,
     settings: versioned,
     billing: bill,

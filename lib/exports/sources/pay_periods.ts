@@ -16,7 +16,8 @@ import type { ExportQuery } from "./source.ts";
 
 /**
  * The member an export is limited to, or null for everyone: employees always get themselves
- * (`query.userId` is forced to the acting person; a principal that is no person gets 403
+ * (`query.userId` is forced to the acting person, or to the member a job acts for; a principal
+ * that is neither gets 403
  * `forbidden`); managers and admins get `query.userId` (404 `not_found` when it names no member
  * here) or everyone.
  */
@@ -25,7 +26,8 @@ export async function exportSubject(
   query: Pick<ExportQuery, "userId">,
 ): Promise<string | null> {
   if (!isManager(ctx.role)) {
-    const self = actorUserId(ctx);
+    // A person's request, or a job acting for the member who asked for it.
+    const self = actorUserId(ctx) ?? ctx.member?.membership.userId ?? null;
     if (!self) {
       throw new DomainError("forbidden", "forbidden", "Only a member can export their own hours");
     }
