@@ -17,9 +17,8 @@ import type { ExportQuery } from "./source.ts";
 /**
  * The member an export is limited to, or null for everyone: employees always get themselves
  * (`query.userId` is forced to the acting person, or to the member a job acts for; a principal
- * that is neither gets 403
- * `forbidden`); managers and admins get `query.userId` (404 `not_found` when it names no member
- * here) or everyone.
+ * that is neither gets 403 `forbidden`); managers and admins get `query.userId` (404 `not_found`
+ * when it names no member here) or everyone.
  */
 export async function exportSubject(
   ctx: RequestContext,
