@@ -1,6 +1,7 @@
 /**
  * The events of entry changes: which event each audited action emits, and its data (the entry
- * as the API shows it, with the organization's break rules). Clock punches emit `clock.*` and
+ * as the API shows it, with the organization's break rules); and the member's presence for the
+ * live board when the running entry changed (`lib/presence`). Clock punches emit `clock.*` and
  * `break.*`; corrections typed in by people or keys emit `time_entry.*`.
  *
  * @module
@@ -10,6 +11,7 @@ import type { RequestContext } from "../context.ts";
 import type { EventType } from "../events/events.ts";
 import { viewEntry } from "./model.ts";
 import type { EntryEffects } from "./repository.ts";
+import { addPresenceChange } from "../presence/presence.ts";
 
 /** The event of each entry action (actions without one emit nothing). */
 export const ENTRY_EVENTS: Readonly<Record<string, EventType>> = {
@@ -32,11 +34,15 @@ export const ENTRY_EVENTS: Readonly<Record<string, EventType>> = {
  * await ctx.jobs.dispatch();
  * ```
  */
-export function entryEvents(ctx: Pick<RequestContext, "events" | "settings">): EntryEffects {
+export function entryEvents(
+  ctx: Pick<RequestContext, "events" | "settings" | "scope">,
+): EntryEffects {
   return (op, change, now) => {
-    const type = ENTRY_EVENTS[change.action];
     const entry = change.after ?? change.before?.entry;
-    if (!type || !entry) return;
-    ctx.events.emit(op, type, viewEntry(entry, now, ctx.settings.settings));
+    if (!entry) return;
+    // The live board's presence (lib/presence), when the member's running entry changed.
+    addPresenceChange(op, ctx.scope, entry.userId, change.before?.entry ?? null, change.after, now);
+    const type = ENTRY_EVENTS[change.action];
+    if (type) ctx.events.emit(op, type, viewEntry(entry, now, ctx.settings.settings));
   };
 }
