@@ -25,6 +25,11 @@ export type { Key } from "./key.ts";
 /** The raw `Deno.KvKey` of a key made by lib/kv (for the queue's `keysIfUndelivered`). */
 export { assertKey as rawKey } from "./key.ts";
 export { globalKeys } from "./global.ts";
+export {
+  DEFAULT_GROUP_COMMIT,
+  type GroupCommitOptions,
+  type GroupCommitStats,
+} from "./group_commit.ts";
 export { isId, newId } from "./ids.ts";
 export { type Migration, runMigrations } from "./migrations.ts";
 export { decodeCursorParam, pageViaIndex } from "./paging.ts";

@@ -10,6 +10,12 @@ import { assertKey, type Key, makeKey } from "./key.ts";
 import { DomainError } from "../errors.ts";
 import { globalKeys } from "./global.ts";
 import { newId } from "./ids.ts";
+import {
+  DEFAULT_GROUP_COMMIT,
+  type GroupCommitOptions,
+  GroupCommitter,
+  type RecordedOp,
+} from "./group_commit.ts";
 
 /** An entry read from the store. */
 export interface Entry<T> {
@@ -204,16 +210,15 @@ export class OrgScope {
   }
 }
 
-/** An atomic operation over branded keys. */
+/** An atomic operation over branded keys, committed through the store's group committer. */
 export class Atomic {
-  readonly #op: Deno.AtomicOperation;
+  readonly #committer: GroupCommitter;
   readonly #orgId: string | null;
-  #checks = 0;
-  #mutations = 0;
+  readonly #op: RecordedOp = { checks: [], mutations: [] };
 
   /** @param orgId when set, keys of any other organization are refused */
-  constructor(op: Deno.AtomicOperation, orgId: string | null = null) {
-    this.#op = op;
+  constructor(committer: GroupCommitter, orgId: string | null = null) {
+    this.#committer = committer;
     this.#orgId = orgId;
   }
 
@@ -227,53 +232,68 @@ export class Atomic {
 
   /** Require `key` to still have `versionstamp` (null: to be absent) when committing. */
   check(key: Key, versionstamp: string | null): this {
-    this.#checks++;
-    this.#op.check({ key: this.#key(key), versionstamp });
+    this.#op.checks.push({ key: this.#key(key), versionstamp });
     return this;
   }
 
   /** Write `value` at `key`; `expireIn` in ms. */
   set(key: Key, value: unknown, options?: { expireIn?: number }): this {
-    this.#mutations++;
-    this.#op.set(this.#key(key), value, options);
+    this.#op.mutations.push({
+      type: "set",
+      key: this.#key(key),
+      value,
+      expireIn: options?.expireIn,
+    });
     return this;
   }
 
   /** Delete `key`. */
   delete(key: Key): this {
-    this.#mutations++;
-    this.#op.delete(this.#key(key));
+    this.#op.mutations.push({ type: "delete", key: this.#key(key) });
     return this;
   }
 
   /** Add `n` to the 64-bit counter at `key`. */
   sum(key: Key, n: bigint): this {
-    this.#mutations++;
-    this.#op.sum(this.#key(key), n);
+    this.#op.mutations.push({ type: "sum", key: this.#key(key), n });
     return this;
   }
 
   /** Number of checks and mutations gathered so far. */
   get size(): { checks: number; mutations: number } {
-    return { checks: this.#checks, mutations: this.#mutations };
+    return { checks: this.#op.checks.length, mutations: this.#op.mutations.length };
+  }
+
+  /** The checks and mutations gathered so far (for tests and diagnostics). */
+  get recorded(): Readonly<RecordedOp> {
+    return this.#op;
   }
 
   /**
-   * Commit. Returns the new versionstamp, or null when a check failed (the caller decides whether
-   * that is a conflict or a reason to retry).
+   * Commit (packed with concurrent commits that touch other keys, `group_commit.ts`). Returns
+   * the new versionstamp once it is stored, or null when a check failed (the caller decides
+   * whether that is a conflict or a reason to retry).
    */
-  async commit(): Promise<string | null> {
-    for (let attempt = 0;; attempt++) {
-      try {
-        const result = await this.#op.commit();
-        return result.ok ? result.versionstamp : null;
-      } catch (err) {
-        // SQLite answered SQLITE_BUSY: another connection to the same file (the store's reading
-        // handle sweeping expired keys, another process) held the write lock past the busy
-        // timeout. The transaction was rolled back, so nothing was applied: commit again.
-        if (!isDatabaseLocked(err) || attempt >= LOCKED_RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, 2 + Math.random() * 8 * (attempt + 1)));
-      }
+  commit(): Promise<string | null> {
+    return this.#committer.commit(this.#op);
+  }
+}
+
+/**
+ * Commit one backend operation, committing it again when SQLite answered SQLITE_BUSY: another
+ * connection to the same file (the store's reading handle sweeping expired keys, another
+ * process) held the write lock past the busy timeout. The transaction was rolled back, so
+ * nothing was applied.
+ */
+export async function commitRetryingLocked(
+  op: Deno.AtomicOperation,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await op.commit();
+    } catch (err) {
+      if (!isDatabaseLocked(err) || attempt >= LOCKED_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 8 * (attempt + 1)));
     }
   }
 }
@@ -299,17 +319,30 @@ export function isDatabaseLocked(err: unknown): boolean {
 export class Store {
   readonly #kv: Deno.Kv;
   readonly #read: Deno.Kv;
+  /** Packs concurrent commits (`group_commit.ts`). */
+  readonly committer: GroupCommitter;
 
-  private constructor(kv: Deno.Kv, read: Deno.Kv) {
+  private constructor(kv: Deno.Kv, read: Deno.Kv, groupCommit: GroupCommitOptions) {
     this.#kv = kv;
     this.#read = read;
+    this.committer = new GroupCommitter(kv, groupCommit, commitRetryingLocked);
   }
 
   /**
    * Open the store at `path`: a file path, `:memory:`, or a KV Connect URL. `undefined` opens
    * the platform default (Deno Deploy's database).
    */
-  static async open(path?: string): Promise<Store> {
+  static async open(
+    path?: string,
+    groupCommit: Partial<GroupCommitOptions> = {},
+  ): Promise<Store> {
+    // KV Connect (denokv, Deno Deploy) allows 10 checks per atomic operation.
+    const remote = path === undefined || path.startsWith("http");
+    const options: GroupCommitOptions = {
+      ...DEFAULT_GROUP_COMMIT,
+      ...(remote ? { maxChecks: 10 } : {}),
+      ...groupCommit,
+    };
     const localFile = !!path && !path.startsWith("http") && path !== ":memory:";
     if (localFile) {
       const dir = path.replace(/[^/\\]*$/, "");
@@ -318,7 +351,7 @@ export class Store {
     }
     try {
       const kv = await Deno.openKv(path);
-      return new Store(kv, localFile ? await Deno.openKv(path) : kv);
+      return new Store(kv, localFile ? await Deno.openKv(path) : kv, options);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (localFile && DAMAGED.test(message)) {
@@ -536,7 +569,7 @@ export class Store {
 
   /** Start an atomic operation (bound to `orgId` when given: other tenants' keys refused). */
   atomic(orgId: string | null = null): Atomic {
-    return new Atomic(this.#kv.atomic(), orgId);
+    return new Atomic(this.committer, orgId);
   }
 
   #selector(prefix: Key, start?: Key, end?: Key): Deno.KvListSelector {
