@@ -63,6 +63,10 @@ const schema = z.object({
     .describe("QStash's next signing key"),
   QSTASH_URL: z.url({ protocol: /^https?$/, error: "an http(s):// URL" }).optional()
     .describe("the QStash API address (default https://qstash.upstash.io; a compatible server)"),
+  KV_GROUP_COMMIT: z.enum(["on", "off"]).default("on")
+    .describe("pack concurrent KV commits into one atomic operation (lib/kv/group_commit.ts)"),
+  KV_MAX_CHECKS: z.coerce.number().int().min(1).max(100).optional()
+    .describe("checks per atomic operation the KV backend accepts (default 100 local, 10 remote)"),
   ALLOW_PRIVATE_WEBHOOKS: z.enum(["true", "false"]).default("false")
     .describe(
       "development and tests only: let webhook and Slack URLs reach private addresses and http",
@@ -150,6 +154,8 @@ export interface Config {
   qstash: QStashConfig | null;
   /** Tenant URLs (webhooks, Slack) may reach private addresses and use http (dev and tests). */
   allowPrivateWebhooks: boolean;
+  /** Group commit in `lib/kv` (on by default) and the backend's check limit, when set. */
+  groupCommit: { enabled: boolean; maxChecks?: number };
 }
 
 /**
@@ -204,5 +210,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       }
       : null,
     allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS === "true",
+    groupCommit: {
+      enabled: e.KV_GROUP_COMMIT === "on",
+      ...(e.KV_MAX_CHECKS !== undefined ? { maxChecks: e.KV_MAX_CHECKS } : {}),
+    },
   };
 }

@@ -55,9 +55,9 @@ function configOrExit(): Config {
 }
 
 /** The store at `path`, checked, or exit naming the damaged file. */
-async function storeOrExit(path: string): Promise<Store> {
+async function storeOrExit(path: string, groupCommit: Config["groupCommit"]): Promise<Store> {
   try {
-    return await Store.open(path);
+    return await Store.open(path, groupCommit);
   } catch (err) {
     if (err instanceof StoreIntegrityError) fail(err.message);
     throw err;
@@ -84,7 +84,7 @@ function startOutboxSweep(outbox: Outbox): void {
 
 if (import.meta.main) {
   const config = configOrExit();
-  const store = await storeOrExit(config.kvPath);
+  const store = await storeOrExit(config.kvPath, config.groupCommit);
   const applied = await runMigrations(store, MIGRATIONS);
   if (applied.length) console.log(`applied migrations ${applied.join(", ")}`);
   // Billing is on with STRIPE_SECRET_KEY; without it every organization has DEFAULT_PLAN.

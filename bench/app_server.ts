@@ -77,8 +77,9 @@ if (import.meta.main) {
     HOSTNAME: "127.0.0.1",
     PORT: "0",
     LOG_LEVEL: Deno.env.get("LOG_LEVEL"),
+    KV_GROUP_COMMIT: Deno.env.get("KV_GROUP_COMMIT"),
   });
-  const store = await Store.open(config.kvPath);
+  const store = await Store.open(config.kvPath, config.groupCommit);
   await runMigrations(store, MIGRATIONS);
   const app = createApp({
     store,
