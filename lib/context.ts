@@ -64,7 +64,11 @@ export interface RequestContext {
   principal: Principal;
   /** The member behind a user principal; null for keys, devices and jobs. */
   member: ActingMember | null;
-  /** The role the principal acts with (a user's membership role; `admin` for the system). */
+  /**
+   * The role the principal acts with (a user's membership role; `admin` for keys and the system).
+   * A kiosk device's context carries `employee`, the weakest, but {@linkcode authorize} refuses
+   * a device whatever the role.
+   */
   role: Role;
   settings: VersionedSettings;
   billing: { record: BillingRecord; versionstamp: string | null };
@@ -78,15 +82,17 @@ export interface RequestContext {
 }
 
 /**
- * Throw 403 `forbidden` unless the context's role is one of `roles`.
+ * Throw 403 `forbidden` unless the context's role is one of `roles`. A kiosk device
+ * (`kiosk_device` principal) holds none of the person roles and is refused whatever `roles`
+ * says: a kiosk does only what the kiosk use cases (`lib/kiosks`) let it do.
  *
  * @example
  * ```ts
  * authorize(ctx, "admin", "manager");
  * ```
  */
-export function authorize(ctx: Pick<RequestContext, "role">, ...roles: Role[]): void {
-  if (!roles.includes(ctx.role)) {
+export function authorize(ctx: Pick<RequestContext, "role" | "principal">, ...roles: Role[]): void {
+  if (ctx.principal.type === "kiosk_device" || !roles.includes(ctx.role)) {
     throw new DomainError("forbidden", "forbidden", "Your role does not allow this");
   }
 }

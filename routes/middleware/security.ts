@@ -5,9 +5,9 @@
  */
 
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../context.ts";
+import type { AppContext, AppEnv } from "../context.ts";
 import { errorResponse } from "./errors.ts";
-import { sessionCookieName } from "./auth.ts";
+import { kioskCookieName, sessionCookieName } from "./auth.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -41,16 +41,21 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** True when the request carries the session cookie or the kiosk device cookie. */
+function carriesCookie(c: AppContext): boolean {
+  const cookie = c.req.header("cookie") ?? "";
+  return cookie.includes(`${sessionCookieName(c)}=`) || cookie.includes(`${kioskCookieName(c)}=`);
+}
+
 /**
- * Refuse unsafe requests (POST, PATCH, DELETE, …) that carry the session cookie but come from
+ * Refuse unsafe requests (POST, PATCH, DELETE, …) that carry the session (or kiosk) cookie but come from
  * another origin, judged by `Origin` or, failing that, `Sec-Fetch-Site`. Requests without the
  * cookie (sign-in, webhooks, API keys) are not affected.
  */
 export function sameOriginForCookies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (
-      SAFE.has(c.req.method) || c.get("apiKey") ||
-      !(c.req.header("cookie") ?? "").includes(`${sessionCookieName(c)}=`)
+      SAFE.has(c.req.method) || c.get("apiKey") || !carriesCookie(c)
     ) {
       return await next();
     }
