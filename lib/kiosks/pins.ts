@@ -99,9 +99,11 @@ export async function setPin(
   pin: string,
   now: number,
 ): Promise<void> {
+  const memberKey = scope.key("member", userId);
+  // 404 before anything is written (the organization's PIN key is created on first use).
+  if ((await scope.getKey(memberKey)).value === null) throw notFound("member");
   const key = await ensurePinKey(scope);
   const hash = await pinHash(key, pin);
-  const memberKey = scope.key("member", userId);
   const currentKey = memberPinKey(scope, userId);
   const indexKey = pinIndexKey(scope, hash);
   for (let attempt = 0; attempt < 5; attempt++) {

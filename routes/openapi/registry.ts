@@ -65,6 +65,13 @@ import {
   reportScheduleInput,
 } from "../../lib/exports/schemas.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
+import {
+  identifyInput,
+  kioskInput,
+  pairInput,
+  pinInput,
+  punchInput,
+} from "../../lib/kiosks/schemas.ts";
 import { notificationSettingsPatch, preferencesInput } from "../../lib/notifications/schemas.ts";
 import {
   emptyBody,
@@ -74,10 +81,11 @@ import {
 } from "../../lib/timesheets/schemas.ts";
 
 /**
- * Who may call a route: `public` (no credentials), `session` (a signed-in person's cookie only)
- * or `org` (an organization route: the session cookie or an API key of that organization).
+ * Who may call a route: `public` (no credentials), `session` (a signed-in person's cookie only),
+ * `org` (an organization route: the session cookie or an API key of that organization) or
+ * `kiosk` (a paired kiosk device's `cf_kiosk` cookie; `/kiosk/*`).
  */
-export type RouteAuth = "public" | "session" | "org";
+export type RouteAuth = "public" | "session" | "org" | "kiosk";
 
 /** What the document says about one route. */
 export interface RouteDoc {
@@ -1013,5 +1021,139 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     response: "The scheduled report. Switching it on needs the plan's scheduled reports.",
     auth: "org",
     scope: "exports:write",
+  },
+  // Kiosks (issue #10 section 1; docs/kiosk.md)
+  {
+    method: "post",
+    path: `${ORG}/kiosks`,
+    summary: "Create a kiosk",
+    tag: "Kiosks",
+    body: kioskInput,
+    status: 201,
+    response: "`{id, name, locationId, pairingCode, pairingExpiresAt}`: enter the 8-character " +
+      "code on the tablet within 10 minutes; it works once. 422 `unknown_location`.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/kiosks`,
+    summary: "List kiosks",
+    tag: "Kiosks",
+    status: 200,
+    response: "`{data}`: each kiosk's id, name, locationId, paired, lastSeenAt, createdAt and a " +
+      "pending code's pairingExpiresAt; never a code or credential.",
+    auth: "org",
+    scope: "settings:read",
+  },
+  {
+    method: "post",
+    path: `${ORG}/kiosks/{kioskId}/pairing-code`,
+    summary: "Issue a new pairing code",
+    tag: "Kiosks",
+    status: 200,
+    response: "`{pairingCode, pairingExpiresAt}`; the previous code stops working, and the " +
+      "device that pairs with this one replaces (revokes) the kiosk's current device.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/kiosks/{kioskId}`,
+    summary: "Revoke a kiosk",
+    tag: "Kiosks",
+    status: 204,
+    response: "Revoked: the device's next call answers 401 `kiosk_unpaired`.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "put",
+    path: `${ORG}/members/{userId}/pin`,
+    summary: "Set a member's kiosk PIN",
+    tag: "Kiosks",
+    body: pinInput,
+    status: 204,
+    response: "Set (admins, or the member for themselves); stored hashed. 409 `pin_taken` when " +
+      "another member of the organization has it.",
+    auth: "org",
+    scope: "members:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/members/{userId}/pin`,
+    summary: "Remove a member's kiosk PIN",
+    tag: "Kiosks",
+    status: 204,
+    response: "Removed (admins, or the member for themselves).",
+    auth: "org",
+    scope: "members:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/kiosk-conflicts`,
+    summary: "List kiosk conflicts",
+    tag: "Kiosks",
+    status: 200,
+    response: "`{data}`: offline punches that could not apply, newest first (managers, admins): " +
+      "id, kioskId, userId, name, action, at, code, message, createdAt, resolvedAt.",
+    auth: "org",
+    scope: "entries:read",
+  },
+  {
+    method: "post",
+    path: `${ORG}/kiosk-conflicts/{conflictId}/resolve`,
+    summary: "Resolve a kiosk conflict",
+    tag: "Kiosks",
+    status: 200,
+    response: "The conflict with `resolvedAt` (managers, admins); resolving twice is harmless.",
+    auth: "org",
+    scope: "entries:write",
+  },
+  {
+    method: "post",
+    path: "/kiosk/pair",
+    summary: "Pair this device with a kiosk",
+    tag: "Kiosk device",
+    body: pairInput,
+    status: 200,
+    response: "`{kiosk: {id, name, locationId}, organization: {id, name, timeZone}, branding: " +
+      "{accentColor, logoUrl}}` and the device cookie. 404 `pairing_code_invalid` (unknown, " +
+      "used or expired); 429 `too_many_attempts` per client address.",
+    auth: "public",
+  },
+  {
+    method: "get",
+    path: "/kiosk/me",
+    summary: "This kiosk",
+    tag: "Kiosk device",
+    status: 200,
+    response: "The same body as pairing. 401 `kiosk_unpaired` without a live credential.",
+    auth: "kiosk",
+  },
+  {
+    method: "post",
+    path: "/kiosk/identify",
+    summary: "Find a member by PIN",
+    tag: "Kiosk device",
+    body: identifyInput,
+    status: 200,
+    response: "`{userId, name, state (out|in|break), since}`. 404 `unknown_pin`; 429 " +
+      "`too_many_attempts` (Retry-After) after 5 wrong PINs in a row on the device.",
+    auth: "kiosk",
+  },
+  {
+    method: "post",
+    path: "/kiosk/punch",
+    summary: "Punch by PIN",
+    tag: "Kiosk device",
+    body: punchInput,
+    status: 200,
+    response: '`{status: "applied", member, state, entry}` (201 for `in`) or, for an offline ' +
+      'punch (`at`) a rule refuses, `{status: "conflict", conflict: {id, code, message}}`. ' +
+      "The same `idempotencyKey` again answers the first answer (`Idempotent-Replayed: true`). " +
+      "422 `punch_time_out_of_range` (over 72 h late or in the future); live refusals are the " +
+      "clock's 409s; 404 `unknown_pin`; 429 `too_many_attempts`.",
+    auth: "kiosk",
   },
 ];

@@ -12,7 +12,7 @@ import { plansMarkdown } from "../../lib/billing/catalog_text.ts";
 import { type Feature, FEATURE_LABELS, PLAN_IDS, PLANS } from "../../lib/billing/plans.ts";
 
 /** Not built yet (the spec, written out rather than imported from the catalog). */
-const UNBUILT: Feature[] = ["kiosk", "branding", "sso"];
+const UNBUILT: Feature[] = ["branding", "sso"];
 /** Built and sold. */
 const BUILT: Feature[] = [
   "geofencing",
@@ -20,6 +20,7 @@ const BUILT: Feature[] = [
   "pto",
   "timesheetApproval",
   "customReports",
+  "kiosk",
 ];
 
 /** The `<tr>` of the element with `data-feature="f"` (empty when absent). */

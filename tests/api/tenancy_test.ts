@@ -56,6 +56,11 @@ interface TenantIds {
   deliveryId: string;
   /** A finished export of the organization's time entries. */
   exportId: string;
+  /** A paired kiosk, and a second one (revoked by the control run). */
+  kioskId: string;
+  spareKioskId: string;
+  /** A kiosk conflict (an offline punch that overlapped). */
+  conflictId: string;
 }
 
 /**
@@ -158,6 +163,21 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
     to: "2026-11-01",
   });
   assert.equal(exported.status, 202, JSON.stringify(exported.body));
+  const kiosk = (n: number) =>
+    admin.client.json("POST", `${base}/kiosks`, { name: `${name} tablet ${n}` });
+  const [tablet, spareTablet] = [await kiosk(1), await kiosk(2)];
+  assert.equal(tablet.status, 201, JSON.stringify(tablet.body));
+  const device = new Client(app);
+  const paired = await device.json("POST", "/api/v1/kiosk/pair", { code: tablet.body.pairingCode });
+  assert.equal(paired.status, 200, JSON.stringify(paired.body));
+  const pin = await admin.client.json("PUT", `${base}/members/${quiet.id}/pin`, { pin: "8642" });
+  assert.equal(pin.status, 204, JSON.stringify(pin.body));
+  const conflict = await device.json("POST", "/api/v1/kiosk/punch", {
+    pin: "8642",
+    action: "in",
+    at: iso(day - 3 * DAY + 10 * HOUR),
+  });
+  assert.equal(conflict.body.status, "conflict", JSON.stringify(conflict.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -177,6 +197,9 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       spareWebhookId: spareWebhook.body.id,
       deliveryId: delivery.body.id,
       exportId: exported.body.id,
+      kioskId: tablet.body.id,
+      spareKioskId: spareTablet.body.id,
+      conflictId: conflict.body.conflict.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -209,6 +232,10 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       delivery.body.id,
       delivery.body.messageId,
       `${name} hook`,
+      tablet.body.id,
+      spareTablet.body.id,
+      `${name} tablet`,
+      conflict.body.conflict.id,
     ],
   };
 }
@@ -266,6 +293,10 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.deliveryId;
     case "exportId":
       return ids.exportId;
+    case "kioskId":
+      return route.method === "DELETE" ? ids.spareKioskId : ids.kioskId;
+    case "conflictId":
+      return ids.conflictId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
@@ -310,6 +341,7 @@ function bodyFor(route: RouteDef, entities: TenantIds): unknown {
     },
     "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
     "PATCH /api/v1/orgs/:orgId/webhooks/:webhookId": { description: "sweep" },
+    "PUT /api/v1/orgs/:orgId/members/:userId/pin": { pin: "97531" },
   };
   const key = `${route.method} ${route.path}`;
   if (key in bodies) return bodies[key];
