@@ -49,6 +49,7 @@ export type NavSection =
   | "api-keys"
   | "notifications"
   | "webhooks"
+  | "kiosks"
   | "settings"
   | "billing";
 
@@ -74,6 +75,7 @@ const NAV_FEATURE: Partial<Record<NavSection, Feature>> = {
   reports: "customReports",
   "api-keys": "api",
   webhooks: "webhooks",
+  kiosks: "kiosk",
 };
 
 function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {
@@ -95,6 +97,7 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
     items.push({ key: "locations", href: `${base}/locations`, label: "Locations" });
     items.push({ key: "api-keys", href: `${base}/api-keys`, label: "API keys" });
     items.push({ key: "webhooks", href: `${base}/webhooks`, label: "Webhooks" });
+    items.push({ key: "kiosks", href: `${base}/kiosks`, label: "Kiosks" });
     items.push({ key: "settings", href: `${base}/settings`, label: "Settings" });
     items.push({ key: "billing", href: `${base}/billing`, label: "Billing" });
   }

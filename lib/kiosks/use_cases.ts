@@ -26,8 +26,9 @@ import {
   requirePlanFeature,
   requireScope,
 } from "../context.ts";
-import { DomainError } from "../errors.ts";
-import type { Store } from "../kv/mod.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { isId, type Store } from "../kv/mod.ts";
+import { memberUser } from "../identity/users.ts";
 import { parseInput, type Unparsed } from "../validation.ts";
 import type { Organization } from "../orgs/orgs.ts";
 import { SETTINGS_PARTS, settingsFrom } from "../settings/repository.ts";
@@ -51,7 +52,7 @@ import {
   revokeKiosk,
   viewKiosk,
 } from "./kiosks.ts";
-import { deletePin, setPin } from "./pins.ts";
+import { deletePin, membersWithPin, setPin } from "./pins.ts";
 import { type KioskConflict, listConflicts, resolveConflict } from "./conflicts.ts";
 import { deviceOf, kioskUnpaired } from "./punch.ts";
 import { kioskInput, pairInput, pinInput } from "./schemas.ts";
@@ -157,6 +158,20 @@ export async function deletePinUseCase(
 ): Promise<void> {
   requirePinManager(ctx, input.userId);
   await deletePin(ctx.scope, ctx.principal, input.userId, ctx.now);
+}
+
+/** What the PIN page shows about member `userId` (admins, or the member); 404 elsewhere. */
+export async function pinStatusUseCase(
+  ctx: RequestContext,
+  input: { userId: string },
+): Promise<{ id: string; name: string; hasPin: boolean }> {
+  requireScope(ctx, "members:read");
+  if (actorUserId(ctx) !== input.userId) authorize(ctx, "admin");
+  requirePlanFeature(ctx, "kiosk");
+  const user = isId(input.userId) ? await memberUser(ctx.scope, input.userId) : null;
+  if (!user) throw notFound("member");
+  const withPin = await membersWithPin(ctx.scope, [input.userId]);
+  return { id: input.userId, name: user.name, hasPin: withPin.has(input.userId) };
 }
 
 /** The kiosk conflicts (managers and admins), newest first. */

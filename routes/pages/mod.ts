@@ -20,6 +20,9 @@
  * | `GET/POST /o/:orgId/notifications` | members (own choices); admins also the org's settings |
  * | `GET/POST /unsubscribe?token=` | whoever holds a mailed unsubscribe link |
  * | `GET/POST /o/:orgId/webhooks`, `GET /o/:orgId/webhooks/:webhookId` | admins |
+ * | `GET/POST /o/:orgId/kiosks` | admins (`kiosks.tsx`) |
+ * | `GET/POST /o/:orgId/members/:userId/pin` | admins, or the member (a kiosk PIN) |
+ * | `POST /o/:orgId/kiosk-conflicts/:conflictId/resolve` | managers, admins |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
@@ -52,6 +55,7 @@ import { notificationPages } from "./notifications.tsx";
 import { unsubscribePages } from "./unsubscribe.tsx";
 import { webhookPages } from "./webhooks.tsx";
 import { exportPages } from "./exports.tsx";
+import { kioskPages } from "./kiosks.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
@@ -70,7 +74,8 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", apiKeyPages)
   .route("/", notificationPages)
   .route("/", webhookPages)
-  .route("/", exportPages);
+  .route("/", exportPages)
+  .route("/", kioskPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */

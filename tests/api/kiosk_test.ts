@@ -14,7 +14,6 @@ import {
   addMember,
   assertApiError,
   assertSameSnapshot,
-  DAY,
   HOUR,
   iso,
   type JsonAnswer,
@@ -583,5 +582,86 @@ Deno.test("kiosk: a kiosk cookie alone reaches no organization route; another or
     await ok(b.device.json("GET", "/api/v1/kiosk/me"));
     // B's PIN on A's kiosk is nobody.
     assertApiError(await a.device.json("POST", "/api/v1/kiosk/identify", { pin: "4444" }), 404);
+  });
+});
+
+/** Post a web form as `client`. */
+function form(client: Client, path: string, fields: Record<string, string>) {
+  return client.request("POST", path, new URLSearchParams(fields).toString(), {
+    "content-type": "application/x-www-form-urlencoded",
+  });
+}
+
+Deno.test("kiosk pages: admins add a kiosk (code shown), set PINs; members set their own; managers resolve conflicts on Team", async () => {
+  await withApp(async (app) => {
+    const admin = await signUpOrg(app);
+    const page = `/o/${admin.orgId}`;
+    const list = await admin.client.request("GET", `${page}/kiosks`);
+    assert.equal(list.status, 200);
+    assert.match(await list.text(), /No kiosks yet/);
+    const created = await form(admin.client, `${page}/kiosks`, { intent: "create", name: "Dock" });
+    assert.equal(created.status, 201);
+    const html = await created.text();
+    const code = /id="pairing-code"[^>]*>([0-9A-Z]{4}) ([0-9A-Z]{4})</.exec(html);
+    assert.ok(code, "the code is shown");
+    const device = new Client(app);
+    await ok(device.json("POST", "/api/v1/kiosk/pair", { code: code[1] + code[2] }));
+    const listed = await (await admin.client.request("GET", `${page}/kiosks`)).text();
+    assert.match(listed, /Paired/);
+    assert.doesNotMatch(listed, new RegExp(code[1] + " " + code[2]));
+    const bad = await form(admin.client, `${page}/kiosks`, { intent: "create", name: "" });
+    assert.equal(bad.status, 400);
+    // The members page links to the PIN page; the admin sets a PIN there.
+    const worker = await addMember(admin.client, admin.orgId, { name: "Pat Pin" });
+    assert.match(
+      await (await admin.client.request("GET", `${page}/members`)).text(),
+      new RegExp(`${page}/members/${worker.id}/pin`),
+    );
+    const set = await form(admin.client, `${page}/members/${worker.id}/pin`, { pin: "314159" });
+    assert.equal(set.status, 303);
+    assert.match(
+      await (await admin.client.request("GET", set.headers.get("location")!)).text(),
+      /PIN saved/,
+    );
+    const short = await form(admin.client, `${page}/members/${worker.id}/pin`, { pin: "12" });
+    assert.equal(short.status, 400);
+    assert.match(await short.text(), /4 to 8 digits/);
+    // An employee sets their own PIN, and cannot open someone else's.
+    const e = await addMemberWithLogin(app, admin.client, admin.orgId, "employee");
+    const own = await form(e.client, `${page}/members/${e.userId}/pin`, { pin: "271828" });
+    assert.equal(own.status, 303);
+    const taken = await form(e.client, `${page}/members/${e.userId}/pin`, { pin: "314159" });
+    assert.equal(taken.status, 409);
+    assert.equal((await e.client.request("GET", `${page}/members/${worker.id}/pin`)).status, 403);
+    assert.equal((await e.client.request("GET", `${page}/kiosks`)).status, 403);
+    // A conflict shows on the Team page and is resolved from there.
+    await ok(device.json("POST", "/api/v1/kiosk/punch", { pin: "314159", action: "in" }), 201);
+    const conflict = await ok(
+      device.json("POST", "/api/v1/kiosk/punch", {
+        pin: "314159",
+        action: "in",
+        at: iso(app.clock.ms - HOUR),
+      }),
+    );
+    assert.equal(conflict.status, "conflict");
+    assert.equal(conflict.conflict.code, "already_clocked_in");
+    const m = await addMemberWithLogin(app, admin.client, admin.orgId, "manager");
+    const team = await (await m.client.request("GET", `${page}/team`)).text();
+    assert.match(team, new RegExp(`data-conflict-id="${conflict.conflict.id}"`));
+    const resolved = await form(
+      m.client,
+      `${page}/kiosk-conflicts/${conflict.conflict.id}/resolve`,
+      {},
+    );
+    assert.equal(resolved.status, 303);
+    const after = await (await m.client.request("GET", resolved.headers.get("location")!)).text();
+    assert.match(after, /Kiosk conflict marked resolved/);
+    assert.doesNotMatch(after, /data-conflict-id/);
+    // Revoke from the page.
+    const kioskId = (await ok(admin.client.json("GET", `/api/v1/orgs/${admin.orgId}/kiosks`)))
+      .data[0].id;
+    const revoked = await form(admin.client, `${page}/kiosks`, { intent: "revoke", kioskId });
+    assert.equal(revoked.status, 303);
+    assertApiError(await device.json("GET", "/api/v1/kiosk/me"), 401, "kiosk_unpaired");
   });
 });
