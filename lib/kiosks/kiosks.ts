@@ -27,7 +27,7 @@ import { addAudit } from "../audit/audit.ts";
 import { type Principal, type PrincipalRef, principalRef } from "../principal.ts";
 import { randomToken, sha256Hex, timingSafeEqual } from "../identity/crypto.ts";
 
-/** Characters of pairing codes: no 0/O, 1/I/L, so a code read aloud or typed is unambiguous. */
+/** Characters of pairing codes: no 0, O, 1 or I, so a code read aloud or typed is unambiguous. */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /** Length of a pairing code. */
 export const CODE_LENGTH = 8;

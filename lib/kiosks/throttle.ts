@@ -4,12 +4,12 @@
  * | limit | where | when reached |
  * | --- | --- | --- |
  * | {@linkcode DEVICE_STREAK} wrong PINs in a row on one device | `["org", o, "kiosk_pin_streak", kioskId]` = `{fails, blockedUntil}` | 429 `too_many_attempts` for {@linkcode DEVICE_BLOCK_MS}; a correct PIN resets the streak |
- * | {@linkcode ORG_LIMIT} wrong PINs per {@linkcode ORG_WINDOW_MS} across the organization's devices | `["org", o, "kiosk_pin_fail", window]` (`sum`) | 429 until the window ends |
+ * | {@linkcode ORG_LIMIT} wrong PINs per {@linkcode ORG_WINDOW_MS} across the organization's devices | `["org", o, "kiosk_pin_fail", window]` (`KvU64`) | 429 until the window ends |
  * | {@linkcode MEMBER_PUNCHES} live punches per minute per member | process memory (GCRA) | 429 |
  *
  * Both PIN counters are read with the kiosk in one `getMany` before the PIN is looked up, and a
- * wrong PIN raises them in one commit (the streak checked against the versionstamp read, the
- * window by a commutative `sum`). A device's PIN checks run one at a time in this process, so
+ * wrong PIN raises them in one commit checked against the versionstamps it read (both keys
+ * expire: a day, two windows). A device's PIN checks run one at a time in this process, so
  * parallel guesses from one device cannot overshoot its streak. The per-member limit guards
  * against a stuck button or a double tap; offline punches sent late are not counted (they
  * happened at their own times).
@@ -83,12 +83,15 @@ export function nextStreak(s: PinStreak | null, now: number): PinStreak {
 /** Count a wrong PIN on device `kioskId` and in the organization's window. */
 export async function recordWrongPin(scope: OrgScope, kioskId: string, now: number): Promise<void> {
   const key = streakKey(scope, kioskId);
+  const windowKey = orgWindowKey(scope, now);
   for (let attempt = 0; attempt < 16; attempt++) {
-    const e = await scope.getKey<PinStreak>(key);
+    const [e, w] = await scope.getMany<unknown>([key, windowKey]);
+    const count = w.value instanceof Deno.KvU64 ? w.value.value : 0n;
     const ok = await scope.atomic()
       .check(key, e.versionstamp)
-      .set(key, nextStreak(e.value, now), { expireIn: 24 * 3_600_000 })
-      .sum(orgWindowKey(scope, now), 1n)
+      .check(windowKey, w.versionstamp)
+      .set(key, nextStreak(e.value as PinStreak | null, now), { expireIn: 24 * 3_600_000 })
+      .set(windowKey, new Deno.KvU64(count + 1n), { expireIn: 2 * ORG_WINDOW_MS })
       .commit();
     if (ok) return;
   }
