@@ -26,6 +26,7 @@ import { apiKeysApi } from "./api_keys.ts";
 import { notificationPreferencesApi, notificationSettingsApi } from "./notifications.ts";
 import { webhooksApi } from "./webhooks.ts";
 import { exportsApi, reportScheduleApi } from "./exports.ts";
+import { brandingApi } from "./branding.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -52,4 +53,5 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/notification-settings", notificationSettingsApi)
   .route("/orgs/:orgId/webhooks", webhooksApi)
   .route("/orgs/:orgId/exports", exportsApi)
-  .route("/orgs/:orgId/report-schedule", reportScheduleApi);
+  .route("/orgs/:orgId/report-schedule", reportScheduleApi)
+  .route("/orgs/:orgId/branding", brandingApi);
