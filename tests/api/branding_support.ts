@@ -6,6 +6,7 @@
  */
 
 import type { Client, TestApp } from "../helpers.ts";
+import type { JsonAnswer } from "./support.ts";
 import { crc32 } from "../../lib/branding/image.ts";
 import { PNG } from "../fixtures/images.ts";
 
@@ -31,11 +32,10 @@ export async function sendBytes(
     }),
   );
   const text = await res.text();
+  const json = /json/.test(res.headers.get("content-type") ?? "");
   return {
     status: res.status,
-    // deno-lint-ignore no-explicit-any
-    body:
-      (text && /json/.test(res.headers.get("content-type") ?? "") ? JSON.parse(text) : text) as any,
+    body: (text && json ? JSON.parse(text) : text) as JsonAnswer["body"],
     headers: res.headers,
   };
 }
