@@ -94,7 +94,8 @@ export function customDomains(): MiddlewareHandler<AppEnv> {
     const scope = await scopeOfHost(deps, host);
     if (scope) {
       CUSTOM_DOMAIN.set(c.req.raw, { domain: host, scope });
-      if (c.req.method === "GET" && isPagePath(c.req.path)) {
+      // Pages (a GET, or a form post that renders the form again) show its branding.
+      if (isPagePath(c.req.path)) {
         const org = await brandingOfScope(scope, billingMode(deps), deps.now());
         if (org) BRANDING.set(c.req.raw, { orgName: org.orgName, ...org.branding });
       }

@@ -222,6 +222,15 @@ Deno.test("a verified domain serves the organization's branded sign-in; its form
       origin: "http://hours.acme.example",
     });
     assert.equal(out.status, 303);
+    // A refused sign-in renders the form again, still branded.
+    const wrong = await visitor.request(
+      "POST",
+      "/signin",
+      new URLSearchParams({ email: admin.email, password: "wrong password!" }).toString(),
+      { "content-type": "application/x-www-form-urlencoded", origin: "http://hours.acme.example" },
+    );
+    assert.equal(wrong.status, 401);
+    assert.ok((await wrong.text()).includes(`href="/branding/accent/7c2d12.css"`));
     // …and one from a foreign site is not.
     const foreign = await visitor.request("POST", "/signin", form.toString(), {
       "content-type": "application/x-www-form-urlencoded",
