@@ -32,6 +32,7 @@ import type { Scope } from "./apikeys/scopes.ts";
 import type { AccessPort } from "./members/access.ts";
 import type { ReadThrough } from "./cache/port.ts";
 import type { Outbound } from "./net/ssrf.ts";
+import type { TxtResolver } from "./branding/dns.ts";
 
 /** The member a user principal acts as, as read with the organization (one round trip). */
 export interface ActingMember {
@@ -55,6 +56,11 @@ export interface Services {
   cache: ReadThrough;
   /** How tenant-supplied URLs (webhook endpoints) are checked (SSRF policy) and called. */
   outbound: Outbound;
+  /**
+   * TXT lookups for custom domain verification (`DNS_NAMESERVER`, else the system's resolver).
+   * Absent: the system's resolver.
+   */
+  resolveTxt?: TxtResolver;
 }
 
 /** What a use case knows about its request. */

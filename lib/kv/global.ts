@@ -124,4 +124,12 @@ export const globalKeys = {
    * spans every organization the person belongs to. Expires with its window.
    */
   rateLimit: (key: string): Key => makeKey(["ratelimit", key]),
+  /**
+   * A verified custom domain (lower-case hostname) → orgId: a request to `hours.acme.example`
+   * names no organization but its `Host`, so the host finds its tenant through this pointer.
+   * Written with `check(null)` when the organization proves the domain by DNS (so a domain
+   * belongs to one organization at most), deleted when it removes or replaces it
+   * (`lib/branding/domain.ts`).
+   */
+  customDomain: (domain: string): Key => makeKey(["custom_domain", domain]),
 } as const;

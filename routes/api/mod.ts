@@ -28,6 +28,7 @@ import { webhooksApi } from "./webhooks.ts";
 import { exportsApi, reportScheduleApi } from "./exports.ts";
 import { kioskConflictsApi, kiosksApi, memberPinApi } from "./kiosks.ts";
 import { kioskDeviceApi } from "./kiosk_device.ts";
+import { brandingApi } from "./branding.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -58,4 +59,5 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/exports", exportsApi)
   .route("/orgs/:orgId/report-schedule", reportScheduleApi)
   .route("/orgs/:orgId/kiosks", kiosksApi)
-  .route("/orgs/:orgId/kiosk-conflicts", kioskConflictsApi);
+  .route("/orgs/:orgId/kiosk-conflicts", kioskConflictsApi)
+  .route("/orgs/:orgId/branding", brandingApi);

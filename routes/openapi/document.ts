@@ -143,6 +143,16 @@ function operation(r: RouteDoc): Json {
         },
       }
       : {}),
+    ...(r.rawBody
+      ? {
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            r.rawBody.map((type) => [type, { schema: { type: "string", format: "binary" } }]),
+          ),
+        },
+      }
+      : {}),
     responses,
   };
 }

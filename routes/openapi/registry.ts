@@ -65,6 +65,8 @@ import {
   reportScheduleInput,
 } from "../../lib/exports/schemas.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
+import { domainInput } from "../../lib/branding/schemas.ts";
+import { LOGO_TYPES } from "../../lib/branding/image.ts";
 import {
   identifyInput,
   kioskInput,
@@ -99,6 +101,8 @@ export interface RouteDoc {
   tag: string;
   /** The JSON body schema the route validates with. */
   body?: z.ZodType;
+  /** A body that is not JSON but the bytes themselves, of one of these media types (a logo). */
+  rawBody?: readonly string[];
   /** The query schema the route validates with (each property becomes a query parameter). */
   query?: z.ZodType;
   /** The success status. */
@@ -495,7 +499,9 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     tag: "Settings",
     body: settingsPatchSchema,
     status: 200,
-    response: "Every setting and the new `version`.",
+    response: "Every setting and the new `version`. Setting `branding.accentColor` needs the " +
+      "plan's `branding` and 4.5:1 contrast against white (422 `insufficient_contrast`, " +
+      "details `{ratio, required}`).",
     auth: "org",
     scope: "settings:write",
   },
@@ -1155,5 +1161,76 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
       "422 `punch_time_out_of_range` (over 72 h late or in the future); live refusals are the " +
       "clock's 409s; 404 `unknown_pin`; 429 `too_many_attempts`.",
     auth: "kiosk",
+  },
+  // Branding (issue #10 section 3; docs/branding.md)
+  {
+    method: "get",
+    path: `${ORG}/branding`,
+    summary: "Read the branding",
+    tag: "Branding",
+    status: 200,
+    response:
+      "`{accentColor, contrast, requiredContrast, logoUrl, customDomain, featureEnabled}` " +
+      "(admins). The accent colour is changed with `PATCH …/settings {branding: {accentColor}}`.",
+    auth: "org",
+    scope: "settings:read",
+  },
+  {
+    method: "put",
+    path: `${ORG}/branding/logo`,
+    summary: "Upload the logo",
+    tag: "Branding",
+    rawBody: LOGO_TYPES,
+    status: 200,
+    response: "`{logoUrl}`: a public, versioned URL (cached for a year). The body is the image " +
+      "itself, PNG, JPEG or WebP, checked by its bytes (the declared type must match; never " +
+      "SVG): 413 `payload_too_large` over 256 KiB, 422 `unsupported_image` (details.reason " +
+      "`type_not_accepted`, `type_mismatch`, `malformed`) otherwise.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/branding/logo`,
+    summary: "Remove the logo",
+    tag: "Branding",
+    status: 204,
+    response: "Removed (also when there was none).",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "put",
+    path: `${ORG}/branding/domain`,
+    summary: "Set the custom domain",
+    tag: "Branding",
+    body: domainInput,
+    status: 200,
+    response: '`{domain, status: "pending", txtName, txtValue}`: create a TXT record ' +
+      "`txtName` holding `txtValue`, then verify. The same domain again keeps its record.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "post",
+    path: `${ORG}/branding/domain/verify`,
+    summary: "Verify the custom domain",
+    tag: "Branding",
+    status: 200,
+    response: '`{domain, status: "verified"}` when the TXT record holds the value; 422 ' +
+      "`domain_not_verified` otherwise, 409 `domain_taken` when another organization verified " +
+      "the domain first.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/branding/domain`,
+    summary: "Remove the custom domain",
+    tag: "Branding",
+    status: 204,
+    response: "Removed; the domain no longer serves this organization's pages.",
+    auth: "org",
+    scope: "settings:write",
   },
 ];
