@@ -35,7 +35,7 @@ import { SETTINGS_PARTS, settingsFrom } from "../settings/repository.ts";
 import { BILLING_PARTS, billingFrom, entitlementsOf } from "../billing/entitlements.ts";
 import { assertFeature } from "../billing/gates.ts";
 import type { BillingMode } from "../billing/lifecycle.ts";
-import { type Branding, readBranding } from "../branding/branding.ts";
+import { type Branding, brandingOf } from "../branding/branding.ts";
 import { allLocations } from "../locations/repository.ts";
 import { type AttemptLimit, releaseAttempt, reserveAttempt } from "../identity/throttle.ts";
 import {
@@ -200,16 +200,16 @@ export interface DeviceView {
   branding: Branding;
 }
 
+/** The device's view; branding only when the plan has `branding` (as on every other page). */
 async function deviceView(
   kiosk: Kiosk,
   org: Organization,
-  scope: RequestContext["scope"],
-  settings: RequestContext["settings"],
+  ctx: Pick<RequestContext, "scope" | "settings" | "entitlements">,
 ): Promise<DeviceView> {
   return {
     kiosk: { id: kiosk.id, name: kiosk.name, locationId: kiosk.locationId },
     organization: { id: org.id, name: org.name, timeZone: org.timeZone },
-    branding: await readBranding(scope, settings.settings),
+    branding: await brandingOf(ctx),
   };
 }
 
@@ -219,7 +219,7 @@ export async function kioskMeUseCase(ctx: RequestContext): Promise<DeviceView> {
   requirePlanFeature(ctx, "kiosk");
   const found = await readKiosk(ctx.scope, kioskId);
   if (!found || found.kiosk.deviceTokenHash === null) throw kioskUnpaired();
-  return await deviceView(found.kiosk, ctx.org, ctx.scope, ctx.settings);
+  return await deviceView(found.kiosk, ctx.org, ctx);
 }
 
 /** What pairing needs from the server (there is no principal before it). */
@@ -265,19 +265,20 @@ export async function pairKioskUseCase(
     if (!org) throw pairingCodeInvalid();
     const settings = settingsFrom(org, settingsE.value);
     const billing = billingFrom(billingE, org);
-    assertFeature(
-      entitlementsOf(
-        billing.record,
-        settings.settings.disabledFeatures,
-        deps.now,
-        deps.billingMode,
-      ),
-      "kiosk",
+    const entitlements = entitlementsOf(
+      billing.record,
+      settings.settings.disabledFeatures,
+      deps.now,
+      deps.billingMode,
     );
+    assertFeature(entitlements, "kiosk");
     const token = await pairDevice(match, deps.now);
     if (!token) continue;
     await releaseAttempt(deps.store, reservation);
-    return { token, device: await deviceView(match.kiosk, org, match.scope, settings) };
+    return {
+      token,
+      device: await deviceView(match.kiosk, org, { scope: match.scope, settings, entitlements }),
+    };
   }
   throw new DomainError("conflict", "concurrent_change", "Try again");
 }
