@@ -26,6 +26,7 @@ import { apiKeysApi } from "./api_keys.ts";
 import { notificationPreferencesApi, notificationSettingsApi } from "./notifications.ts";
 import { webhooksApi } from "./webhooks.ts";
 import { exportsApi, reportScheduleApi } from "./exports.ts";
+import { liveApi } from "./live.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -39,6 +40,7 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/members", membersApi)
   .route("/orgs/:orgId/invitations", invitationsApi)
   .route("/orgs/:orgId/clock", clockApi)
+  .route("/orgs/:orgId/live", liveApi)
   .route("/orgs/:orgId/time-entries", entriesApi)
   .route("/orgs/:orgId/settings", settingsApi)
   .route("/orgs/:orgId/timesheets", timesheetsApi)
