@@ -29,12 +29,15 @@ import { workedSecondsWithin } from "../lib/time/week.ts";
 import { distanceMeters } from "../lib/locations/geo.ts";
 import { clockTime, durationWords, hmm, hmmss } from "../components/format.ts";
 import { type FeatureProps, useFeature } from "./features.ts";
+import { followPresence, type PresenceMessage } from "./live.ts";
 
 /** Where the member stands. */
 export type ClockState = "out" | "in" | "break";
 
 /** A running entry as the island needs it (epoch ms). */
 export interface ClockEntry {
+  /** The entry's id (matches a presence event's `entryId`). */
+  id?: string;
   start: number;
   end: number | null;
   breaks: { start: number; end: number | null }[];
@@ -70,6 +73,11 @@ export interface ClockProps extends FeatureProps {
   pickedLocationId?: string;
   /** The organization's break types (a picker is shown beside "Start break" when there are any). */
   breakTypes?: { id: string; name: string; paid: boolean }[];
+  /**
+   * Where the member's own presence stream (`…/live/me`) continues from, read before the state
+   * above; absent: the island does not follow punches made elsewhere.
+   */
+  liveAfter?: string;
 }
 
 /** A position reported by the device. */
@@ -122,6 +130,7 @@ export const ACTIONS_BY_STATE: Record<ClockState, ClockAction[]> = {
 };
 
 interface EntryJson {
+  id: string;
   start: string;
   end: string | null;
   breaks: { start: string; end: string | null }[];
@@ -133,6 +142,7 @@ interface EntryJson {
 function fromJson(e: EntryJson): ClockEntry {
   const ms = (s: string | null) => (s === null ? null : Date.parse(s));
   return {
+    id: e.id,
     start: Date.parse(e.start),
     end: ms(e.end),
     breaks: e.breaks.map((b) => ({ start: Date.parse(b.start), end: ms(b.end) })),
@@ -262,6 +272,37 @@ export function Clock(props: ClockProps) {
       clearInterval(timer);
       document.removeEventListener("visibilitychange", tick);
     };
+  }, []);
+
+  // Punches made elsewhere (another tab, a kiosk, a manager's correction) arrive on the
+  // member's own presence stream: a clock-out closes the shift here; anything else reloads it.
+  const entryNow = useRef(entry);
+  entryNow.current = entry;
+  useEffect(() => {
+    if (props.liveAfter === undefined) return;
+    const onPresence = (e: PresenceMessage) => {
+      const current = entryNow.current;
+      if (e.state === "out") {
+        if (!current || current.id !== e.entryId) return;
+        const end = Date.parse(e.since);
+        const closed: ClockEntry = {
+          ...current,
+          end,
+          breaks: current.breaks.map((b) => (b.end === null ? { ...b, end } : b)),
+        };
+        setClosedSeconds((s) => s + workedSecondsWithin(closed, today.start, today.end, end));
+        setNote(`Clocked out at ${clockTime(end, timeZone)}`);
+        setEntry(null);
+        return;
+      }
+      if (current && current.id === e.entryId && stateOf(current) === e.state) return;
+      void refresh();
+    };
+    return followPresence(
+      `/api/v1/orgs/${encodeURIComponent(orgId)}/live/me`,
+      props.liveAfter,
+      { presence: onPresence },
+    );
   }, []);
 
   useEffect(() => {

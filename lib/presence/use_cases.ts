@@ -15,7 +15,7 @@
  */
 
 import { actingMember, authorize, type RequestContext, requireScope } from "../context.ts";
-import { activeMemberships } from "../members/members.ts";
+import { activeMemberships, type Role } from "../members/members.ts";
 import { memberUsers } from "../identity/users.ts";
 import { clockStatus } from "../clock/clock.ts";
 import {
@@ -33,6 +33,7 @@ import type { LiveFeedInput } from "./schemas.ts";
 export interface LiveRow {
   userId: string;
   name: string;
+  role: Role;
   state: PresenceState;
   /** Since when (ISO 8601 UTC) when in or on a break; null when out. */
   since: string | null;
@@ -84,6 +85,25 @@ async function resumePoint(ctx: RequestContext): Promise<string> {
 }
 
 /**
+ * Where a board rendered now continues its live stream (managers and admins): call it before
+ * reading the board (the Team page), and open the stream with `?lastEventId=` set to it.
+ */
+export async function liveResumePointUseCase(ctx: RequestContext): Promise<string> {
+  requireScope(ctx, "members:read");
+  authorize(ctx, "admin", "manager");
+  return await resumePoint(ctx);
+}
+
+/**
+ * Where the acting member's own page (the clock) continues its `…/live/me` stream: any member
+ * acting for themselves (keys: 403). Call it before reading the member's clock.
+ */
+export async function ownResumePointUseCase(ctx: RequestContext): Promise<string> {
+  actingMember(ctx);
+  return await resumePoint(ctx);
+}
+
+/**
  * Every active member's presence now (managers and admins; keys need `members:read`), working
  * first, then on a break, then out, each by name; with the id a live stream continues from.
  */
@@ -105,6 +125,7 @@ export async function liveSnapshotUseCase(ctx: RequestContext): Promise<LiveSnap
       rows.push({
         userId: m.userId,
         name: names.get(m.userId) ?? "Unknown",
+        role: m.role,
         state: p.state,
         since: entry ? new Date(p.since).toISOString() : null,
         entryId: entry ? p.entryId : null,

@@ -86,12 +86,12 @@ async function eventStream(c: AppContext, open: OpenFeed): Promise<Response> {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let feed: LiveFeed | null = null;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  const keepalive: { timer?: ReturnType<typeof setInterval> } = {};
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
-    clearInterval(timer);
+    clearInterval(keepalive.timer);
     feed?.close();
     try {
       controller.close();
@@ -114,7 +114,7 @@ async function eventStream(c: AppContext, open: OpenFeed): Promise<Response> {
     end: finish,
   });
   if (done) feed.close();
-  timer = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
+  else keepalive.timer = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
   return c.body(body, 200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store",
