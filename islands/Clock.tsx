@@ -187,6 +187,18 @@ export function Clock(props: ClockProps) {
   const [breakType, setBreakType] = useState("");
   const [entry, setEntry] = useState<ClockEntry | null>(props.entry);
   const [closedSeconds, setClosedSeconds] = useState(today.closedSeconds);
+  /**
+   * Entries already added to today's total: a clock-out is learned twice when made here (the
+   * answer and the member's own stream, in either order) and must count once.
+   */
+  const counted = useRef(new Set<string>());
+  const addClosed = (closed: ClockEntry, at: number) => {
+    if (closed.id !== undefined) {
+      if (counted.current.has(closed.id)) return;
+      counted.current.add(closed.id);
+    }
+    setClosedSeconds((s) => s + workedSecondsWithin(closed, today.start, today.end, at));
+  };
   const [now, setNow] = useState(props.serverNow);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<JSX.Element | string | null>(null);
@@ -290,7 +302,7 @@ export function Clock(props: ClockProps) {
           end,
           breaks: current.breaks.map((b) => (b.end === null ? { ...b, end } : b)),
         };
-        setClosedSeconds((s) => s + workedSecondsWithin(closed, today.start, today.end, end));
+        addClosed(closed, end);
         setNote(`Clocked out at ${clockTime(end, timeZone)}`);
         setEntry(null);
         return;
@@ -311,13 +323,17 @@ export function Clock(props: ClockProps) {
     form.current?.querySelector("button")?.focus();
   }, [state]);
 
+  /** Bumped by every punch answered here: a reload started before one is stale. */
+  const punches = useRef(0);
+
   function apply(json: EntryJson) {
+    punches.current++;
     const serverNow = Date.parse(json.updatedAt);
     offset.current = serverNow - Date.now();
     setNow(serverNow);
     const next = fromJson(json);
     if (next.end !== null) {
-      setClosedSeconds((s) => s + workedSecondsWithin(next, today.start, today.end, serverNow));
+      addClosed(next, serverNow);
       setNote(
         `Clocked out at ${clockTime(next.end, timeZone)}: ${hmm(json.durationSeconds)} worked`,
       );
@@ -329,11 +345,13 @@ export function Clock(props: ClockProps) {
   }
 
   async function refresh() {
+    const before = punches.current;
     const res = await fetch(`/api/v1/orgs/${encodeURIComponent(orgId)}/clock`, {
       headers: { accept: "application/json" },
     });
     if (!res.ok) return;
     const body = await res.json() as { entry: EntryJson | null };
+    if (punches.current !== before) return;
     setEntry(body.entry ? fromJson(body.entry) : null);
   }
 

@@ -140,6 +140,10 @@ Deno.test("browser: the clock page shows a punch made in another tab without rel
     await waitFor(text(statusA), /Clocked out at 4:30\sAM/);
     // Worked today: 1:00 (the break is unpaid).
     assert.equal(await tabA.locator(".clock-timer").getAttribute("data-seconds"), "3600");
+    // The tab that punched learns the clock-out twice (its answer and its own stream): once.
+    await waitFor(text(tabB.locator("#clock-status")), /Clocked out at 4:30\sAM: 1:00 worked/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await tabB.locator(".clock-timer").getAttribute("data-seconds"), "3600");
     assert.equal(await tabA.getByRole("button", { name: "Clock in" }).isVisible(), true);
     assert.equal(navigations, 0, "tab A never reloaded");
     assert.deepEqual(problems, []);
