@@ -10,6 +10,7 @@ import { BillingAction } from "./BillingAction.tsx";
 import { Clock } from "./Clock.tsx";
 import { CopyButton } from "./CopyButton.tsx";
 import { ExportProgress } from "./ExportProgress.tsx";
+import { TeamBoard } from "./TeamBoard.tsx";
 import { TimeZoneGuess } from "./TimeZoneGuess.tsx";
 
 /** Island components by name. */
@@ -19,6 +20,7 @@ export const ISLANDS = {
   Clock,
   CopyButton,
   ExportProgress,
+  TeamBoard,
   TimeZoneGuess,
 };
 

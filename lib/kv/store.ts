@@ -162,6 +162,23 @@ export class OrgScope {
   }
 
   /**
+   * Watch keys of this organization (at most 10, Deno KV's limit): the stream yields their
+   * entries at once, then again after each commit that changes one of them (changes may be
+   * coalesced). Cancel the stream to stop watching. On the local SQLite backend a watch sees
+   * only this process's commits; Deno Deploy's KV and a shared `denokv` see every writer's.
+   *
+   * @example
+   * ```ts
+   * const reader = scope.watch([scope.key("presence_seq")]).getReader();
+   * const { value } = await reader.read(); // the current entries
+   * await reader.cancel();
+   * ```
+   */
+  watch(keys: Key[]): ReadableStream<MaybeEntry<unknown>[]> {
+    return this.#store.watch(keys.map((k) => assertTenantKey(k, this.orgId)));
+  }
+
+  /**
    * An atomic operation bound to this organization: it refuses keys of any other organization.
    * Global keys (a person's account, the org switcher link, the job outbox) may be written, since
    * creating a member or enqueueing a job writes them in the same commit.
@@ -601,6 +618,23 @@ export class Store {
    */
   async *listAll(): AsyncIterable<Deno.KvEntry<unknown>> {
     for await (const e of this.#read.list({ prefix: [] }, { batchSize: 1000 })) yield e;
+  }
+
+  /**
+   * Watch up to 10 keys (see {@linkcode OrgScope.watch}, the tenant's way in). Watches the
+   * handle commits go through, so a commit of this process is seen as soon as it returns.
+   */
+  watch(keys: Key[]): ReadableStream<MaybeEntry<unknown>[]> {
+    if (keys.length === 0 || keys.length > 10) {
+      throw new RangeError(`watch takes 1 to 10 keys, not ${keys.length}`);
+    }
+    const raw = keys.map(assertKey);
+    return this.#kv.watch(raw).pipeThrough(
+      new TransformStream<Deno.KvEntryMaybe<unknown>[], MaybeEntry<unknown>[]>({
+        transform: (entries, out) =>
+          out.enqueue(entries.map((e, i) => ({ ...e, key: keys[i] }) as MaybeEntry<unknown>)),
+      }),
+    );
   }
 
   /** Start an atomic operation (bound to `orgId` when given: other tenants' keys refused). */

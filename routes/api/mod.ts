@@ -29,6 +29,7 @@ import { exportsApi, reportScheduleApi } from "./exports.ts";
 import { kioskConflictsApi, kiosksApi, memberPinApi } from "./kiosks.ts";
 import { kioskDeviceApi } from "./kiosk_device.ts";
 import { brandingApi } from "./branding.ts";
+import { liveApi } from "./live.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -44,6 +45,7 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/members", memberPinApi)
   .route("/orgs/:orgId/invitations", invitationsApi)
   .route("/orgs/:orgId/clock", clockApi)
+  .route("/orgs/:orgId/live", liveApi)
   .route("/orgs/:orgId/time-entries", entriesApi)
   .route("/orgs/:orgId/settings", settingsApi)
   .route("/orgs/:orgId/timesheets", timesheetsApi)

@@ -59,6 +59,7 @@ import {
   requestInput,
 } from "../../lib/pto/schemas.ts";
 import { hoursReportInput } from "../../lib/reports/schemas.ts";
+import { liveFeedInput, liveSnapshotQuery } from "../../lib/presence/schemas.ts";
 import {
   createExportInput,
   listExportsInput,
@@ -411,6 +412,47 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     response: "The closed time entry.",
     auth: "org",
     scope: "clock:write",
+  },
+  // Live board
+  {
+    method: "get",
+    path: `${ORG}/live`,
+    summary: "Live presence stream (server-sent events)",
+    tag: "Live board",
+    query: liveFeedInput,
+    status: 200,
+    response:
+      "`text/event-stream`, managers and admins: `retry: 2000`, then one `event: presence` " +
+      "per punch (`id:` the event id, `data: {userId, state, since, entryId}`), a `: keepalive` " +
+      "comment every 15 s. With `Last-Event-ID` (or `?lastEventId=`) the events after it are " +
+      "replayed first; an id the 24-hour log cannot resume from gets `event: reset` (`data: " +
+      "{lastEventId}`): reload the snapshot.",
+    auth: "org",
+    scope: "members:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/live/snapshot`,
+    summary: "Live board snapshot",
+    tag: "Live board",
+    query: liveSnapshotQuery,
+    status: 200,
+    response: "`{data: [{userId, name, state, since, entryId}], lastEventId}`: every active " +
+      "member's presence now; open the stream with `?lastEventId=` to continue from it.",
+    auth: "org",
+    scope: "members:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/live/me`,
+    summary: "My own presence stream (server-sent events)",
+    tag: "Live board",
+    query: liveFeedInput,
+    status: 200,
+    response: "`text/event-stream` of the signed-in member's own presence events, like `…/live` " +
+      "(a punch made in another tab or on a kiosk). People only.",
+    auth: "org",
+    keys: "refused",
   },
   // Time entries
   {

@@ -11,7 +11,16 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../app.ts";
 import { addMemberWithLogin, Client, signUpOrg, type TestApp } from "../helpers.ts";
-import { assertApiError, DAY, HOUR, iso, snapshot, uniqueEmail, withApp } from "./support.ts";
+import {
+  answerText,
+  assertApiError,
+  DAY,
+  HOUR,
+  iso,
+  snapshot,
+  uniqueEmail,
+  withApp,
+} from "./support.ts";
 import { type Scope, SCOPES } from "../../lib/apikeys/scopes.ts";
 import { ROUTES } from "../../routes/openapi/registry.ts";
 
@@ -250,7 +259,7 @@ Deno.test("scope sweep: every org route refuses a key without its scope and admi
         bodyFor(route, ids),
         { authorization: `Bearer ${key}` },
       );
-      const text = await res.text();
+      const text = await answerText(res);
       const json = /^application\/json/.test(res.headers.get("content-type") ?? "");
       // deno-lint-ignore no-explicit-any
       const body: any = json && text ? JSON.parse(text) : text;

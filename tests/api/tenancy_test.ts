@@ -15,6 +15,7 @@ import { addMemberWithLogin, Client, signUpOrg, type TestApp } from "../helpers.
 import { latestInvitationToken } from "./invitation_support.ts";
 import {
   addMember,
+  answerText,
   assertApiError,
   assertSameSnapshot,
   DAY,
@@ -403,7 +404,7 @@ async function call(
   entities: TenantIds,
 ): Promise<JsonAnswer & { text: string }> {
   const res = await client.request(method, path, bodyFor({ ...route, method }, entities));
-  const text = await res.text();
+  const text = await answerText(res);
   let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
