@@ -61,7 +61,9 @@ export function kioskAssets(): KioskAssets | null {
   try {
     const manifest = JSON.parse(Deno.readTextFileSync(MANIFEST)) as BuildManifest;
     const { script, style } = manifest.kiosk ?? {};
-    if (!/^kiosk-[A-Za-z0-9]{8,}\.js$/.test(script) || !/^kiosk-[A-Za-z0-9]{8,}\.css$/.test(style)) {
+    if (
+      !/^kiosk-[A-Za-z0-9]{8,}\.js$/.test(script) || !/^kiosk-[A-Za-z0-9]{8,}\.css$/.test(style)
+    ) {
       throw new Error("no kiosk assets in the manifest");
     }
     kioskCached = { script: `/static/build/${script}`, style: `/static/build/${style}` };

@@ -14,7 +14,14 @@
 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { JSX } from "preact";
-import { call, errorCode, type Identified, type KioskMe, type MemberState, serverNow } from "./api.ts";
+import {
+  call,
+  errorCode,
+  type Identified,
+  type KioskMe,
+  type MemberState,
+  serverNow,
+} from "./api.ts";
 import {
   errorMessageOf,
   Flusher,
@@ -158,8 +165,7 @@ export function Kiosk(props: KioskProps) {
   meRef.current = me;
   const chooseRef = useRef<HTMLDivElement>(null);
 
-  const countPending = () =>
-    store.all().then((items) => setPending(items.length)).catch(() => {});
+  const countPending = () => store.all().then((items) => setPending(items.length)).catch(() => {});
 
   const unpaired = () => {
     setMe(null);
@@ -175,7 +181,9 @@ export function Kiosk(props: KioskProps) {
     () =>
       new Flusher(async () => {
         const current = meRef.current;
-        if (!current) return { applied: 0, conflicts: 0, rejected: [], stoppedBy: null, remaining: 0 };
+        if (!current) {
+          return { applied: 0, conflicts: 0, rejected: [], stoppedBy: null, remaining: 0 };
+        }
         return await flushQueue(
           store,
           current.organization.id,
@@ -303,7 +311,10 @@ export function Kiosk(props: KioskProps) {
       await store.add(item);
     } catch {
       setScreen({ kind: "pad" });
-      setMessage({ text: "This punch could not be saved on the device. Try again.", tone: "error" });
+      setMessage({
+        text: "This punch could not be saved on the device. Try again.",
+        tone: "error",
+      });
       return;
     }
     await countPending();
@@ -495,7 +506,14 @@ export function Kiosk(props: KioskProps) {
           </p>
           <div class="k-keys">
             {["1", "2", "3", "4", "5", "6", "7", "8", "9"].map((d) => (
-              <button type="button" class="k-key" key={d} onClick={() => press(d)}>{d}</button>
+              <button
+                type="button"
+                class="k-key"
+                key={d}
+                onClick={() => press(d)}
+              >
+                {d}
+              </button>
             ))}
             <button type="button" class="k-key k-small" onClick={() => press("clear")}>
               Clear

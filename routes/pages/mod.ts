@@ -22,6 +22,7 @@
  * | `GET/POST /o/:orgId/webhooks`, `GET /o/:orgId/webhooks/:webhookId` | admins |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
+ * | `GET /kiosk`, `GET /kiosk/sw.js` | everyone: a kiosk device (its cookie, no session) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
  *
  * Pages of an organization use its entitlements (`routes/middleware/plan.ts`): the navigation
@@ -55,6 +56,7 @@ import { exportPages } from "./exports.tsx";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
+import { kioskPages } from "./kiosk.tsx";
 
 const orgScoped = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(`/o/${c.req.param("orgId")}/clock`, 303))
@@ -80,6 +82,7 @@ export const pages = new Hono<AppEnv>()
   .route("/", orgPages)
   .route("/", pricingPages)
   .route("/", apiDocsPages)
+  .route("/", kioskPages)
   .route("/", opsPages)
   .route("/", invitationPages)
   .route("/", unsubscribePages)
