@@ -497,12 +497,11 @@ export function Kiosk(props: KioskProps) {
 
       {me && screen.kind === "pad" && (
         <section class="k-pad" aria-label="PIN pad">
-          <p
-            class="k-pin"
-            data-digits={pin.length}
-            aria-label={`PIN: ${pin.length} of ${PIN_MIN} to ${PIN_MAX} digits entered`}
-          >
-            {pin.length ? "•".repeat(pin.length) : "Enter your PIN"}
+          <p class="k-pin" data-digits={pin.length}>
+            <span aria-hidden="true">{pin.length ? "•".repeat(pin.length) : "Enter your PIN"}</span>
+            <span class="k-sr">
+              {pin.length ? `PIN: ${pin.length} digits entered` : "Enter your PIN"}
+            </span>
           </p>
           <div class="k-keys">
             {["1", "2", "3", "4", "5", "6", "7", "8", "9"].map((d) => (

@@ -233,6 +233,12 @@ Deno.test("kiosk: the whole paired page weighs at most 25 KB gzipped, and passes
     });
     await page.waitForTimeout(300);
     loaded.add("/kiosk/sw.js");
+    // And whatever the document links, whether or not this browser fetched it.
+    const linked = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLLinkElement | HTMLScriptElement>("link[href], script[src]")]
+        .map((el) => new URL("href" in el ? el.href : el.src).pathname)
+    );
+    for (const path of linked) loaded.add(path);
     const sizes: Record<string, { raw: number; gzip: number }> = {};
     for (const path of loaded) {
       const res: Response = await fetch(`${base}${path}`, {
