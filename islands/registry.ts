@@ -5,6 +5,7 @@
  * @module
  */
 
+import { AccentPicker } from "./AccentPicker.tsx";
 import { BillingAction } from "./BillingAction.tsx";
 import { Clock } from "./Clock.tsx";
 import { CopyButton } from "./CopyButton.tsx";
@@ -12,7 +13,14 @@ import { ExportProgress } from "./ExportProgress.tsx";
 import { TimeZoneGuess } from "./TimeZoneGuess.tsx";
 
 /** Island components by name. */
-export const ISLANDS = { BillingAction, Clock, CopyButton, ExportProgress, TimeZoneGuess };
+export const ISLANDS = {
+  AccentPicker,
+  BillingAction,
+  Clock,
+  CopyButton,
+  ExportProgress,
+  TimeZoneGuess,
+};
 
 /** The name of an island. */
 export type IslandName = keyof typeof ISLANDS;

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ComponentChildren } from "preact";
 import { Layout, type LayoutProps } from "../Layout.tsx";
 import { ErrorSummary, PageHeader } from "../forms.tsx";
 import { type WeekData, WeekView } from "./week.tsx";
@@ -26,10 +27,12 @@ const STATE_LABEL = { in: "Working", break: "On a break", out: "Clocked out" } a
 export interface TeamPageProps extends Pick<LayoutProps, "userName" | "org" | "flash" | "active"> {
   rows: TeamRow[];
   date: string;
+  /** Sections shown after the board (the kiosk conflicts). */
+  children?: ComponentChildren;
 }
 
 /** Who is in, on a break, or out right now. */
-export function TeamPage({ rows, date, ...chrome }: TeamPageProps) {
+export function TeamPage({ rows, date, children, ...chrome }: TeamPageProps) {
   const orgId = chrome.org!.id;
   const count = (s: TeamRow["state"]) => rows.filter((r) => r.state === s).length;
   return (
@@ -67,6 +70,7 @@ export function TeamPage({ rows, date, ...chrome }: TeamPageProps) {
           </li>
         ))}
       </ul>
+      {children}
     </Layout>
   );
 }

@@ -39,9 +39,18 @@ export const KIOSK_ROOT_ID = "kiosk";
 /** Id of the JSON data block with the screen's props. */
 export const KIOSK_DATA_ID = "kiosk-data";
 
+/** An organization's look before pairing (the kiosk page on its custom domain). */
+export interface KioskBrand {
+  orgName: string;
+  accentColor: string | null;
+  logoUrl: string | null;
+}
+
 /** Props of {@linkcode Kiosk}: the pairing the server saw (null: not paired). */
 export interface KioskProps {
   me: KioskMe | null;
+  /** Shown while not paired, when the page was opened on an organization's custom domain. */
+  brand?: KioskBrand | null;
 }
 
 /** What the screen shows. */
@@ -243,7 +252,10 @@ export function Kiosk(props: KioskProps) {
   }, []);
 
   // The organization's accent colour (CSSOM: the page's CSP allows no inline style).
-  const accent = me?.branding.accentColor ?? null;
+  const brand: KioskBrand | null = me
+    ? { orgName: me.organization.name, ...me.branding }
+    : props.brand ?? null;
+  const accent = brand?.accentColor ?? null;
   useEffect(() => {
     const root = document.documentElement.style;
     if (accent && /^#[0-9a-fA-F]{6}$/.test(accent)) root.setProperty("--accent", accent);
@@ -451,11 +463,9 @@ export function Kiosk(props: KioskProps) {
       aria-busy={busy ? "true" : undefined}
     >
       <header class="k-head">
-        {me?.branding.logoUrl && (
-          <img class="k-logo" src={me.branding.logoUrl} alt={`${me.organization.name} logo`} />
-        )}
+        {brand?.logoUrl && <img class="k-logo" src={brand.logoUrl} alt={`${brand.orgName} logo`} />}
         <div>
-          <h1 class="k-org">{me ? me.organization.name : "ClockFlow kiosk"}</h1>
+          <h1 class="k-org">{me ? me.organization.name : brand?.orgName ?? "ClockFlow kiosk"}</h1>
           {me && <p class="k-name">{me.kiosk.name}</p>}
         </div>
         <p class="k-pending" role="status" data-pending={pending}>

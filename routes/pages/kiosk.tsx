@@ -3,7 +3,7 @@
  *
  * | route | what |
  * | --- | --- |
- * | `GET /kiosk` | the kiosk screen (`islands/kiosk/Kiosk.tsx`): pairing, or the PIN pad of the kiosk the device cookie names |
+ * | `GET /kiosk` | the kiosk screen (`islands/kiosk/Kiosk.tsx`): pairing (with the organization's branding on its custom domain), or the PIN pad of the kiosk the device cookie names |
  * | `GET /kiosk/sw.js` | its service worker (`static/kiosk/sw.js`), with the current build's assets to keep |
  *
  * The page is its own document: its own stylesheet and bundle (`kiosk-<hash>.css/js` in
@@ -25,22 +25,43 @@ import {
   type KioskProps,
 } from "../../islands/kiosk/Kiosk.tsx";
 import type { KioskMe } from "../../islands/kiosk/api.ts";
+import { requireKiosk } from "../middleware/auth.ts";
+import { requestContext } from "../request_context.ts";
+import { pageBrandingOf } from "../middleware/custom_domain.ts";
+import { kioskMeUseCase } from "../../lib/kiosks/use_cases.ts";
+import { DomainError } from "../../lib/errors.ts";
+import { accentStylesheet } from "../../components/page_branding.ts";
 
 const SW_SOURCE = new URL("../../static/kiosk/sw.js", import.meta.url);
 let swSource: string | null = null;
 
 /**
  * What the device cookie of this request pairs it with (the body of `GET /api/v1/kiosk/me`),
- * or null when it names no paired kiosk.
+ * or null when it names no paired kiosk (none, unknown, revoked, or the plan lost `kiosk`).
  */
-function pairedKiosk(_c: AppContext): Promise<KioskMe | null> {
-  // Wired to the kiosk API's device resolution when it lands (kiosk-server slice).
-  return Promise.resolve(null);
+async function pairedKiosk(c: AppContext): Promise<KioskMe | null> {
+  if (!c.get("kiosk")) return null;
+  let me: KioskMe | null = null;
+  try {
+    await requireKiosk()(c, async () => {
+      me = await kioskMeUseCase(requestContext(c));
+    });
+  } catch (err) {
+    if (
+      err instanceof DomainError && (err.kind === "unauthenticated" || err.kind === "forbidden")
+    ) {
+      return null;
+    }
+    throw err;
+  }
+  return me;
 }
 
 /** The kiosk document around the server-rendered screen. */
 function kioskDocument(props: KioskProps, assets: { script: string; style: string } | null) {
-  const title = props.me ? `${props.me.organization.name} kiosk` : "ClockFlow kiosk";
+  const orgName = props.me?.organization.name ?? props.brand?.orgName ?? null;
+  const title = orgName ? `${orgName} kiosk` : "ClockFlow kiosk";
+  const accent = props.me ? props.me.branding.accentColor : props.brand?.accentColor ?? null;
   return (
     <html lang="en">
       <head>
@@ -51,6 +72,7 @@ function kioskDocument(props: KioskProps, assets: { script: string; style: strin
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="manifest" href="/static/kiosk/manifest.webmanifest" />
         {assets && <link rel="stylesheet" href={assets.style} />}
+        {accent && <link rel="stylesheet" href={accentStylesheet(accent)} />}
       </head>
       <body>
         <main id={KIOSK_ROOT_ID}>
@@ -73,9 +95,12 @@ function kioskDocument(props: KioskProps, assets: { script: string; style: strin
 }
 
 /** The kiosk page and its service worker. */
-export const kioskPages = new Hono<AppEnv>()
+export const kioskDevicePages = new Hono<AppEnv>()
   .get("/kiosk", async (c) => {
-    const props: KioskProps = { me: await pairedKiosk(c) };
+    const me = await pairedKiosk(c);
+    // On an organization's custom domain, its name and branding show before pairing too.
+    const brand = me ? null : pageBrandingOf(c);
+    const props: KioskProps = { me, brand };
     const html = renderToString(kioskDocument(props, kioskAssets()));
     c.header("Cache-Control", "no-store");
     return c.html(`<!DOCTYPE html>${html}`);

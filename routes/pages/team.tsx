@@ -34,6 +34,8 @@ import { dateTimeField, textField, validateForm } from "./form_adapter.ts";
 import { chrome, renderPage } from "./render.tsx";
 import { weekData } from "./week_data.ts";
 import { dateParam } from "./dates.ts";
+import { openConflictRows } from "./kiosks.tsx";
+import { KioskConflicts } from "../../components/views/kiosks.tsx";
 
 /** What the correction forms say for a field left empty. */
 const WHEN_EMPTY = { reason: "Enter a reason" };
@@ -140,7 +142,13 @@ export const teamPages = new Hono<AppEnv>()
     const rows = await teamRows(c);
     const { org, now } = requestContext(c);
     const date = localDateOf(now, org.timeZone).toString();
-    return renderPage(c, <TeamPage {...chrome(c, "team")} rows={rows} date={date} />);
+    const conflicts = await openConflictRows(c);
+    return renderPage(
+      c,
+      <TeamPage {...chrome(c, "team")} rows={rows} date={date}>
+        <KioskConflicts orgId={org.id} rows={conflicts} />
+      </TeamPage>,
+    );
   })
   .get("/team/:userId", (c) => memberWeek(c))
   .post("/team/:userId", async (c) => {

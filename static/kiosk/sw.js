@@ -5,6 +5,7 @@
 // - /kiosk itself: network first (the server renders the pairing it sees), the last good copy
 //   when the network fails;
 // - the build's assets: from the cache (their names change with their content);
+// - the organization's logo and accent stylesheet (/branding/…, versioned): kept once fetched;
 // - everything else (the API above all): untouched, straight to the network.
 // Caches of older versions are removed when a new version activates.
 
@@ -60,6 +61,16 @@ self.addEventListener("fetch", (event) => {
         if (kept) return kept;
         throw err;
       }
+    })());
+  } else if (url.pathname.startsWith("/branding/")) {
+    // The organization's logo and accent stylesheet: versioned URLs, kept once fetched.
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      const kept = await cache.match(req);
+      if (kept) return kept;
+      const res = await fetch(req);
+      if (res.ok) await cache.put(req, res.clone());
+      return res;
     })());
   } else if (SHELL.assets.includes(url.pathname)) {
     event.respondWith((async () => {

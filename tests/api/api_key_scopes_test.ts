@@ -67,6 +67,8 @@ function fill(path: string, ids: Ids): string {
         return ids.requestId;
       case "webhookId":
       case "deliveryId":
+      case "kioskId":
+      case "conflictId":
         // No endpoint exists: a key with the scope is answered 404, never 401 or 403.
         return ids.entryId;
       case "exportId":
@@ -127,6 +129,8 @@ function bodyFor(route: string, ids: Ids): unknown {
     },
     "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
     "POST /api/v1/orgs/:orgId/api-keys": { name: "Sweep", scopes: ["members:read"] },
+    "PUT /api/v1/orgs/:orgId/members/:userId/pin": { pin: "97531" },
+    "POST /api/v1/orgs/:orgId/kiosks": { name: "Sweep" },
     "POST /api/v1/orgs/:orgId/exports": {
       kind: "time_entries",
       format: "csv",
