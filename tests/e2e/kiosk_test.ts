@@ -67,7 +67,7 @@ Deno.test("kiosk: pair, punch by PIN, punch offline, reload offline, sync once, 
     // Failed requests while offline and the expected 401 after revocation are logged by
     // Chromium as console errors; they are what the test does, not faults of the page.
     await watchProblems(page, problems, {
-      ignore: /Failed to load resource|ERR_INTERNET_DISCONNECTED|net::ERR/,
+      ignore: /ERR_INTERNET_DISCONNECTED|status of 401 \(Unauthorized\)/,
     });
 
     // Pairing: the code typed in lower case with a dash, as people paste it.
@@ -164,8 +164,14 @@ Deno.test("kiosk: pair, punch by PIN, punch offline, reload offline, sync once, 
       }),
       second.goto(`${base}/kiosk`),
     ]);
-    await page.locator('.k-pending[data-pending="0"]').waitFor({ timeout: 15_000 });
-    await second.locator('.k-pending[data-pending="0"]').waitFor({ timeout: 15_000 });
+    await page.locator('.k-pending[data-pending="0"]').waitFor({
+      state: "attached",
+      timeout: 15_000,
+    });
+    await second.locator('.k-pending[data-pending="0"]').waitFor({
+      state: "attached",
+      timeout: 15_000,
+    });
     assert.equal(await queuedInDb(page), 0);
     list = await entries();
     assert.equal(list.length, 2, `synced exactly once: ${JSON.stringify(list)}`);
