@@ -12,7 +12,7 @@
  * @module
  */
 
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { JSX } from "preact";
 import {
   call,
@@ -51,6 +51,16 @@ export interface KioskProps {
   me: KioskMe | null;
   /** Shown while not paired, when the page was opened on an organization's custom domain. */
   brand?: KioskBrand | null;
+  /**
+   * The clock as the server rendered it (`[time, date]`): shown until the first tick, so the
+   * pad is interactive before the browser builds its first date formatter.
+   */
+  clock?: [string, string] | null;
+}
+
+/** The clock's text at `ms` in `timeZone`: `[time, date]`. */
+export function clockText(ms: number, timeZone: string): [string, string] {
+  return [timeIn(ms, timeZone), dateIn(ms, timeZone)];
 }
 
 /** What the screen shows. */
@@ -103,22 +113,22 @@ export function normalizeCode(text: string): string {
   return text.toUpperCase().replace(/[^0-9A-Z]/g, "").slice(0, CODE_LENGTH);
 }
 
-function timeIn(ms: number, timeZone: string, seconds = false): string {
-  return new Intl.DateTimeFormat("en-US", {
-    hour: "numeric",
-    minute: "2-digit",
-    ...(seconds ? { second: "2-digit" } : {}),
-    timeZone,
-  }).format(ms);
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** A cached formatter (the clock renders every second; building one is not free). */
+function format(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone} ${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, f = new Intl.DateTimeFormat("en-US", { ...options, timeZone }));
+  return f;
+}
+
+function timeIn(ms: number, timeZone: string): string {
+  return format(timeZone, { hour: "numeric", minute: "2-digit" }).format(ms);
 }
 
 function dateIn(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", {
-    weekday: "long",
-    month: "long",
-    day: "numeric",
-    timeZone,
-  }).format(ms);
+  return format(timeZone, { weekday: "long", month: "long", day: "numeric" }).format(ms);
 }
 
 /** "Clocked in since 9:02 AM", as the member's screen says it. */
@@ -163,7 +173,7 @@ export function Kiosk(props: KioskProps) {
   const [message, setMessage] = useState<Message | null>(null);
   const [pending, setPending] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [now, setNow] = useState(() => serverNow());
+  const [now, setNow] = useState<number | null>(null);
   const [ready, setReady] = useState(false);
 
   const store = useMemo<QueueStore>(
@@ -225,9 +235,11 @@ export function Kiosk(props: KioskProps) {
 
   // Start: the clock ticks, the queue is counted and flushed, and flushed again whenever the
   // network returns and every 30 s; the pairing is checked every 5 minutes.
+  // Interactive as soon as hydration commits (layout effects run then; plain effects wait for
+  // the next frame): the key handler below is a layout effect too.
+  useLayoutEffect(() => setReady(true), []);
   useEffect(() => {
-    setReady(true);
-    setNow(serverNow());
+    const first = setTimeout(() => setNow(serverNow()), 0);
     const tick = setInterval(() => setNow(serverNow()), 1000);
     countPending().then(flush);
     const onOnline = () => void flush();
@@ -244,6 +256,7 @@ export function Kiosk(props: KioskProps) {
       } catch { /* offline: nothing to learn */ }
     }, CHECK_PAIRING_MS);
     return () => {
+      clearTimeout(first);
       clearInterval(tick);
       clearInterval(retry);
       clearInterval(check);
@@ -433,7 +446,7 @@ export function Kiosk(props: KioskProps) {
   };
 
   // Typing on a keyboard: digits, Backspace, Escape (clear or cancel) and Enter on the pad.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target as HTMLElement | null;
@@ -455,6 +468,7 @@ export function Kiosk(props: KioskProps) {
   });
 
   const tz = me?.organization.timeZone ?? "UTC";
+  const clock = now === null && props.clock ? props.clock : clockText(now ?? serverNow(), tz);
   return (
     <div
       class="kiosk"
@@ -500,8 +514,8 @@ export function Kiosk(props: KioskProps) {
 
       {me && screen.kind !== "pair" && (
         <div class="k-clock" aria-hidden={screen.kind !== "pad" ? "true" : undefined}>
-          <p class="k-time">{timeIn(now, tz)}</p>
-          <p class="k-date">{dateIn(now, tz)}</p>
+          <p class="k-time">{clock[0]}</p>
+          <p class="k-date">{clock[1]}</p>
         </div>
       )}
 

@@ -19,6 +19,7 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { kioskAssets } from "../../components/assets.ts";
 import { serializeIslandProps } from "../../components/islands.tsx";
 import {
+  clockText,
   Kiosk,
   KIOSK_DATA_ID,
   KIOSK_ROOT_ID,
@@ -100,7 +101,8 @@ export const kioskDevicePages = new Hono<AppEnv>()
     const me = await pairedKiosk(c);
     // On an organization's custom domain, its name and branding show before pairing too.
     const brand = me ? null : pageBrandingOf(c);
-    const props: KioskProps = { me, brand };
+    const clock = me ? clockText(c.get("deps").now(), me.organization.timeZone) : null;
+    const props: KioskProps = { me, brand, clock };
     const html = renderToString(kioskDocument(props, kioskAssets()));
     c.header("Cache-Control", "no-store");
     return c.html(`<!DOCTYPE html>${html}`);
