@@ -26,6 +26,7 @@
  * | `GET/POST /o/:orgId/branding`, `POST /o/:orgId/branding/logo` | admins |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
+ * | `GET /kiosk`, `GET /kiosk/sw.js` | everyone: a kiosk device (its cookie, no session) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
  *
  * Pages of an organization use its entitlements (`routes/middleware/plan.ts`): the navigation
@@ -63,6 +64,7 @@ import { orgPageBranding } from "../middleware/custom_domain.ts";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
+import { kioskDevicePages } from "./kiosk.tsx";
 
 const orgScoped = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(`/o/${c.req.param("orgId")}/clock`, 303))
@@ -90,6 +92,7 @@ export const pages = new Hono<AppEnv>()
   .route("/", orgPages)
   .route("/", pricingPages)
   .route("/", apiDocsPages)
+  .route("/", kioskDevicePages)
   .route("/", opsPages)
   .route("/", invitationPages)
   .route("/", unsubscribePages)
