@@ -15,8 +15,9 @@
  * - an `idempotencyKey` is recorded as `["org", o, "kiosk_punch", kioskId, key]` in the punch's
  *   own commit (`check(null)`): a replay gets the first answer and changes nothing, and two
  *   racing replays apply once;
- * - a punch with `at` that a rule refuses becomes a conflict for managers (`conflicts.ts`),
- *   answered `{status: "conflict"}`; without `at` the refusal is the ordinary error;
+ * - a punch made offline (`at` more than {@linkcode SKEW_MS} ago) that a rule refuses becomes a
+ *   conflict for managers (`conflicts.ts`), answered `{status: "conflict"}`; a live punch (no
+ *   `at`, or `at` within the skew of now) gets the ordinary error;
  * - clock-in: a kiosk at a location names it (and satisfies `requireLocation` without a
  *   position); a kiosk without one refuses where a location is required (422
  *   `location_required`).
@@ -293,11 +294,15 @@ export async function kioskPunchUseCase(
   const late = p.at !== undefined;
   if (late) assertPunchTime(p.at!, now);
   const at = late ? Math.min(p.at!, now) : now;
+  // Sent within the skew of now (a live punch whose device stamps its time): refusals are
+  // answered as errors for the person at the screen; only a punch made offline becomes a
+  // conflict for managers.
+  const offline = late && now - p.at! > SKEW_MS;
   const idemParts = p.idempotencyKey ? ["kiosk_punch", kioskId, p.idempotencyKey] : null;
   const idemKey = idemParts ? scope.key(...idemParts) : null;
   const who = await identify(ctx, kioskId, p.pin, idemParts);
   if ("replay" in who) return { ...who.replay, replayed: true };
-  if (!late) takeMemberPunch(scope.orgId, who.userId, now);
+  if (!offline) takeMemberPunch(scope.orgId, who.userId, now);
 
   const record = (op: Atomic, result: PunchResult, created: boolean) => {
     if (!idemKey) return;
@@ -331,14 +336,14 @@ export async function kioskPunchUseCase(
     },
   };
   try {
-    await punch(ctx, who.kiosk, puncher, p.action, at, late && now - p.at! > SKEW_MS);
+    await punch(ctx, who.kiosk, puncher, p.action, at, offline);
     await ctx.jobs.dispatch();
     return { result: applied!, created: p.action === "in", replayed: false };
   } catch (err) {
     // A racing replay with the same key may have won: answer what it answered.
     const won = idemKey ? await replayOf(ctx, idemKey, who.pinHash) : null;
     if (won) return won;
-    if (!late || !isConflict(err)) throw err;
+    if (!offline || !isConflict(err)) throw err;
     return await recordConflict(ctx, who, kioskId, p.action, at, err, record, idemKey);
   }
 }
