@@ -22,6 +22,8 @@ import { pages } from "./routes/pages/mod.ts";
 import { staticFiles } from "./routes/static.ts";
 import { stripeWebhook } from "./routes/webhooks/stripe.ts";
 import { jobCallbacks } from "./routes/jobs.ts";
+import { brandingAssets } from "./routes/branding_assets.ts";
+import { customDomains } from "./routes/middleware/custom_domain.ts";
 
 /** `deps.outbound`, else `fetch` under the configured SSRF policy. */
 export function outboundOf(deps: Pick<AppDeps, "outbound" | "config">): Outbound {
@@ -60,12 +62,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("*", securityHeaders());
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/static", staticFiles());
+  // Public logos and accent stylesheets (mails, the kiosk, custom domains): no session needed.
+  app.route("/branding", brandingAssets);
   // QStash's signed callbacks: before the 64 KiB limit (they set their own), the session and
   // the cookie origin check, none of which apply to them.
   app.route("/api/jobs", jobCallbacks(jobHandler));
   // 64 KiB everywhere; 1 MiB on the Stripe webhook only.
   app.use("*", bodyLimits());
   app.use("*", authenticate());
+  // A verified custom domain ties its requests (sign-in, the kiosk) to its organization.
+  app.use("*", customDomains());
   app.use("*", sameOriginForCookies());
   app.route("/api/stripe", stripeWebhook);
   app.route("/api/v1", apiV1);

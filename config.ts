@@ -7,6 +7,7 @@
 
 import { z } from "zod";
 import { PLAN_IDS, type PlanId } from "./lib/billing/plans.ts";
+import { type NameServer, parseNameServer } from "./lib/branding/dns.ts";
 
 /** Plans with Stripe prices, and their billing intervals. */
 const PAID_PLANS = ["team", "business", "enterprise"] as const;
@@ -71,6 +72,13 @@ const schema = z.object({
     .describe(
       "development and tests only: let webhook and Slack URLs reach private addresses and http",
     ),
+  DNS_NAMESERVER: z.string().trim()
+    .refine(
+      (v) => parseNameServer(v) !== null,
+      "an IP address with an optional port, e.g. 127.0.0.1:5353",
+    )
+    .optional()
+    .describe("the DNS server custom domains are verified with (default: the system's resolver)"),
   ...priceVars,
 }).refine((e) => !e.QSTASH_TOKEN || (e.QSTASH_CURRENT_SIGNING_KEY && e.QSTASH_NEXT_SIGNING_KEY), {
   message: "set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY together with QSTASH_TOKEN",
@@ -156,6 +164,8 @@ export interface Config {
   allowPrivateWebhooks: boolean;
   /** Group commit in `lib/kv` (on by default) and the backend's check limit, when set. */
   groupCommit: { enabled: boolean; maxChecks?: number };
+  /** The name server custom domains' TXT records are looked up with; null: the system's. */
+  dnsNameServer: NameServer | null;
 }
 
 /**
@@ -214,5 +224,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       enabled: e.KV_GROUP_COMMIT === "on",
       ...(e.KV_MAX_CHECKS !== undefined ? { maxChecks: e.KV_MAX_CHECKS } : {}),
     },
+    dnsNameServer: e.DNS_NAMESERVER ? parseNameServer(e.DNS_NAMESERVER) : null,
   };
 }

@@ -6,6 +6,8 @@
  */
 
 import type { ComponentChildren } from "preact";
+import { useContext } from "preact/hooks";
+import { accentStylesheet, PageBrandingContext } from "./page_branding.ts";
 import { IslandScripts } from "./islands.tsx";
 import { type Feature, PLANS } from "../lib/billing/plans.ts";
 import { TRIAL_PLAN } from "../lib/billing/lifecycle.ts";
@@ -49,7 +51,9 @@ export type NavSection =
   | "api-keys"
   | "notifications"
   | "webhooks"
+  | "kiosks"
   | "settings"
+  | "branding"
   | "billing";
 
 /** Props of {@linkcode Layout}. */
@@ -74,6 +78,8 @@ const NAV_FEATURE: Partial<Record<NavSection, Feature>> = {
   reports: "customReports",
   "api-keys": "api",
   webhooks: "webhooks",
+  kiosks: "kiosk",
+  branding: "branding",
 };
 
 function navItems(org: LayoutOrg): { key: NavSection; href: string; label: string }[] {
@@ -95,7 +101,9 @@ function navItems(org: LayoutOrg): { key: NavSection; href: string; label: strin
     items.push({ key: "locations", href: `${base}/locations`, label: "Locations" });
     items.push({ key: "api-keys", href: `${base}/api-keys`, label: "API keys" });
     items.push({ key: "webhooks", href: `${base}/webhooks`, label: "Webhooks" });
+    items.push({ key: "kiosks", href: `${base}/kiosks`, label: "Kiosks" });
     items.push({ key: "settings", href: `${base}/settings`, label: "Settings" });
+    items.push({ key: "branding", href: `${base}/branding`, label: "Branding" });
     items.push({ key: "billing", href: `${base}/billing`, label: "Billing" });
   }
   const features = org.features;
@@ -134,24 +142,39 @@ function Banner({ banner, orgId }: { banner: PlanBanner; orgId: string }) {
   );
 }
 
-/** A full HTML document around `children`. */
+/**
+ * A full HTML document around `children`. With the request's branding (`PageBrandingContext`),
+ * the header shows the organization's logo and the accent colour's stylesheet sets `--accent`.
+ */
 export function Layout(props: LayoutProps) {
   const { org, userName } = props;
+  const branding = useContext(PageBrandingContext);
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
-        <meta name="theme-color" content="#0f766e" />
+        <meta name="theme-color" content={branding?.accentColor ?? "#0f766e"} />
         <title>{`${props.title} · ClockFlow`}</title>
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
+        {branding?.accentColor && (
+          <link rel="stylesheet" href={accentStylesheet(branding.accentColor)} data-accent />
+        )}
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to main content</a>
         <header class="site-header">
           <div class="bar">
+            {branding?.logoUrl && (
+              <img
+                class="org-logo"
+                src={branding.logoUrl}
+                alt={`${branding.orgName} logo`}
+                height={32}
+              />
+            )}
             <a class="brand" href={userName ? "/app" : "/"}>
               <span class="brand-mark" aria-hidden="true" />
               <span class={org ? "brand-text brand-text-optional" : "brand-text"}>ClockFlow</span>

@@ -1,6 +1,7 @@
 /**
  * Where the built client assets are: `static/build/manifest.json`, written by
- * `scripts/build_islands.ts`, names the content-hashed islands bundle.
+ * `scripts/build_islands.ts`, names the content-hashed islands bundle and the kiosk's own script
+ * and stylesheet.
  *
  * @module
  */
@@ -9,6 +10,8 @@
 export interface BuildManifest {
   /** File name of the islands bundle inside `static/build/`, e.g. `islands-3f2a….js`. */
   islands: string;
+  /** The kiosk page's own bundle and stylesheet, e.g. `kiosk-1c9e….js`, `kiosk-77ab….css`. */
+  kiosk: { script: string; style: string };
 }
 
 const MANIFEST = new URL("../static/build/manifest.json", import.meta.url);
@@ -37,6 +40,36 @@ export function islandsScriptSrc(): string | null {
         `Islands bundle unavailable (${(err as Error).message}); run \`deno task build\`.`,
       );
     }
+    return null;
+  }
+}
+
+/** URL paths of the kiosk page's assets (`/static/build/kiosk-<hash>.js` and `.css`). */
+export interface KioskAssets {
+  script: string;
+  style: string;
+}
+
+let kioskCached: KioskAssets | null = null;
+
+/**
+ * The kiosk page's script and stylesheet, read from the manifest once and cached. Null when the
+ * kiosk has not been built yet — run `deno task build`.
+ */
+export function kioskAssets(): KioskAssets | null {
+  if (kioskCached) return kioskCached;
+  try {
+    const manifest = JSON.parse(Deno.readTextFileSync(MANIFEST)) as BuildManifest;
+    const { script, style } = manifest.kiosk ?? {};
+    if (
+      !/^kiosk-[A-Za-z0-9]{8,}\.js$/.test(script) || !/^kiosk-[A-Za-z0-9]{8,}\.css$/.test(style)
+    ) {
+      throw new Error("no kiosk assets in the manifest");
+    }
+    kioskCached = { script: `/static/build/${script}`, style: `/static/build/${style}` };
+    return kioskCached;
+  } catch (err) {
+    console.warn(`Kiosk assets unavailable (${(err as Error).message}); run \`deno task build\`.`);
     return null;
   }
 }

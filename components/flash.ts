@@ -26,6 +26,7 @@ const MESSAGES = {
   invitation_sent: "Invitation sent.",
   invitation_revoked: "Invitation revoked.",
   invitation_accepted: "Welcome! You joined the organization.",
+  conflict_resolved: "Kiosk conflict marked resolved.",
 } as const;
 
 /** A known flash code. */

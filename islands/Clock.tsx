@@ -29,12 +29,15 @@ import { workedSecondsWithin } from "../lib/time/week.ts";
 import { distanceMeters } from "../lib/locations/geo.ts";
 import { clockTime, durationWords, hmm, hmmss } from "../components/format.ts";
 import { type FeatureProps, useFeature } from "./features.ts";
+import { followPresence, type PresenceMessage } from "./live.ts";
 
 /** Where the member stands. */
 export type ClockState = "out" | "in" | "break";
 
 /** A running entry as the island needs it (epoch ms). */
 export interface ClockEntry {
+  /** The entry's id (matches a presence event's `entryId`). */
+  id?: string;
   start: number;
   end: number | null;
   breaks: { start: number; end: number | null }[];
@@ -70,6 +73,11 @@ export interface ClockProps extends FeatureProps {
   pickedLocationId?: string;
   /** The organization's break types (a picker is shown beside "Start break" when there are any). */
   breakTypes?: { id: string; name: string; paid: boolean }[];
+  /**
+   * Where the member's own presence stream (`…/live/me`) continues from, read before the state
+   * above; absent: the island does not follow punches made elsewhere.
+   */
+  liveAfter?: string;
 }
 
 /** A position reported by the device. */
@@ -122,6 +130,7 @@ export const ACTIONS_BY_STATE: Record<ClockState, ClockAction[]> = {
 };
 
 interface EntryJson {
+  id: string;
   start: string;
   end: string | null;
   breaks: { start: string; end: string | null }[];
@@ -133,6 +142,7 @@ interface EntryJson {
 function fromJson(e: EntryJson): ClockEntry {
   const ms = (s: string | null) => (s === null ? null : Date.parse(s));
   return {
+    id: e.id,
     start: Date.parse(e.start),
     end: ms(e.end),
     breaks: e.breaks.map((b) => ({ start: Date.parse(b.start), end: ms(b.end) })),
@@ -177,6 +187,18 @@ export function Clock(props: ClockProps) {
   const [breakType, setBreakType] = useState("");
   const [entry, setEntry] = useState<ClockEntry | null>(props.entry);
   const [closedSeconds, setClosedSeconds] = useState(today.closedSeconds);
+  /**
+   * Entries already added to today's total: a clock-out is learned twice when made here (the
+   * answer and the member's own stream, in either order) and must count once.
+   */
+  const counted = useRef(new Set<string>());
+  const addClosed = (closed: ClockEntry, at: number) => {
+    if (closed.id !== undefined) {
+      if (counted.current.has(closed.id)) return;
+      counted.current.add(closed.id);
+    }
+    setClosedSeconds((s) => s + workedSecondsWithin(closed, today.start, today.end, at));
+  };
   const [now, setNow] = useState(props.serverNow);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<JSX.Element | string | null>(null);
@@ -264,19 +286,54 @@ export function Clock(props: ClockProps) {
     };
   }, []);
 
+  // Punches made elsewhere (another tab, a kiosk, a manager's correction) arrive on the
+  // member's own presence stream: a clock-out closes the shift here; anything else reloads it.
+  const entryNow = useRef(entry);
+  entryNow.current = entry;
+  useEffect(() => {
+    if (props.liveAfter === undefined) return;
+    const onPresence = (e: PresenceMessage) => {
+      const current = entryNow.current;
+      if (e.state === "out") {
+        if (!current || current.id !== e.entryId) return;
+        const end = Date.parse(e.since);
+        const closed: ClockEntry = {
+          ...current,
+          end,
+          breaks: current.breaks.map((b) => (b.end === null ? { ...b, end } : b)),
+        };
+        addClosed(closed, end);
+        setNote(`Clocked out at ${clockTime(end, timeZone)}`);
+        setEntry(null);
+        return;
+      }
+      if (current && current.id === e.entryId && stateOf(current) === e.state) return;
+      void refresh();
+    };
+    return followPresence(
+      `/api/v1/orgs/${encodeURIComponent(orgId)}/live/me`,
+      props.liveAfter,
+      { presence: onPresence },
+    );
+  }, []);
+
   useEffect(() => {
     if (!moveFocus.current) return;
     moveFocus.current = false;
     form.current?.querySelector("button")?.focus();
   }, [state]);
 
+  /** Bumped by every punch answered here: a reload started before one is stale. */
+  const punches = useRef(0);
+
   function apply(json: EntryJson) {
+    punches.current++;
     const serverNow = Date.parse(json.updatedAt);
     offset.current = serverNow - Date.now();
     setNow(serverNow);
     const next = fromJson(json);
     if (next.end !== null) {
-      setClosedSeconds((s) => s + workedSecondsWithin(next, today.start, today.end, serverNow));
+      addClosed(next, serverNow);
       setNote(
         `Clocked out at ${clockTime(next.end, timeZone)}: ${hmm(json.durationSeconds)} worked`,
       );
@@ -288,11 +345,13 @@ export function Clock(props: ClockProps) {
   }
 
   async function refresh() {
+    const before = punches.current;
     const res = await fetch(`/api/v1/orgs/${encodeURIComponent(orgId)}/clock`, {
       headers: { accept: "application/json" },
     });
     if (!res.ok) return;
     const body = await res.json() as { entry: EntryJson | null };
+    if (punches.current !== before) return;
     setEntry(body.entry ? fromJson(body.entry) : null);
   }
 

@@ -18,6 +18,7 @@ import { deliverWebhook } from "./deliver_webhook.ts";
 import { runExport } from "./run_export.ts";
 import { notify } from "./notify.ts";
 import { sendSlack } from "./send_slack.ts";
+import { orgMailer } from "../lib/branding/mail.ts";
 
 /** What job handlers may use. */
 export interface JobDeps {
@@ -48,17 +49,29 @@ export async function runJob(deps: JobDeps, job: Job): Promise<void> {
       await syncSeats({ store: deps.store, billing: deps.billing ?? null }, job);
       return;
     case "send_mail":
-      await deps.mailer.send(job.id, job.mail);
+      // An organization's mail is branded (an HTML part with its logo and accent colour).
+      await (job.orgId ? orgMailerOf(deps, job.orgId) : deps.mailer).send(job.id, job.mail);
       return;
     case "deliver_webhook":
       return await deliverWebhook(deps, job);
     case "run_export":
       return await runExport(deps, job);
     case "notify":
-      return await notify(deps, job);
+      return await notify({ ...deps, mailer: orgMailerOf(deps, job.orgId) }, job);
     case "send_slack":
       return await sendSlack(deps, job);
   }
+}
+
+/** The mail port of organization `orgId`: its mail branded (`lib/branding/mail.ts`). */
+function orgMailerOf(deps: JobDeps, orgId: string) {
+  return orgMailer({
+    store: deps.store,
+    mailer: deps.mailer,
+    publicUrl: deps.publicUrl,
+    now: deps.now,
+    billingMode: deps.billingMode ?? { enabled: deps.billing != null, defaultPlan: "enterprise" },
+  }, orgId);
 }
 
 /**

@@ -32,6 +32,7 @@ import type { Scope } from "./apikeys/scopes.ts";
 import type { AccessPort } from "./members/access.ts";
 import type { ReadThrough } from "./cache/port.ts";
 import type { Outbound } from "./net/ssrf.ts";
+import type { TxtResolver } from "./branding/dns.ts";
 
 /** The member a user principal acts as, as read with the organization (one round trip). */
 export interface ActingMember {
@@ -55,6 +56,11 @@ export interface Services {
   cache: ReadThrough;
   /** How tenant-supplied URLs (webhook endpoints) are checked (SSRF policy) and called. */
   outbound: Outbound;
+  /**
+   * TXT lookups for custom domain verification (`DNS_NAMESERVER`, else the system's resolver).
+   * Absent: the system's resolver.
+   */
+  resolveTxt?: TxtResolver;
 }
 
 /** What a use case knows about its request. */
@@ -64,7 +70,11 @@ export interface RequestContext {
   principal: Principal;
   /** The member behind a user principal; null for keys, devices and jobs. */
   member: ActingMember | null;
-  /** The role the principal acts with (a user's membership role; `admin` for the system). */
+  /**
+   * The role the principal acts with (a user's membership role; `admin` for keys and the system).
+   * A kiosk device's context carries `employee`, the weakest, but {@linkcode authorize} refuses
+   * a device whatever the role.
+   */
   role: Role;
   settings: VersionedSettings;
   billing: { record: BillingRecord; versionstamp: string | null };
@@ -78,15 +88,17 @@ export interface RequestContext {
 }
 
 /**
- * Throw 403 `forbidden` unless the context's role is one of `roles`.
+ * Throw 403 `forbidden` unless the context's role is one of `roles`. A kiosk device
+ * (`kiosk_device` principal) holds none of the person roles and is refused whatever `roles`
+ * says: a kiosk does only what the kiosk use cases (`lib/kiosks`) let it do.
  *
  * @example
  * ```ts
  * authorize(ctx, "admin", "manager");
  * ```
  */
-export function authorize(ctx: Pick<RequestContext, "role">, ...roles: Role[]): void {
-  if (!roles.includes(ctx.role)) {
+export function authorize(ctx: Pick<RequestContext, "role" | "principal">, ...roles: Role[]): void {
+  if (ctx.principal.type === "kiosk_device" || !roles.includes(ctx.role)) {
     throw new DomainError("forbidden", "forbidden", "Your role does not allow this");
   }
 }

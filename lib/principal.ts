@@ -6,7 +6,7 @@
  * | --- | --- | --- |
  * | `user` | a session cookie | the person, with their membership's role |
  * | `api_key` | `Authorization: Bearer cf_…` | its organization, within its scopes |
- * | `kiosk_device` | a paired device's cookie (coming) | the members who punch on it by PIN |
+ * | `kiosk_device` | a paired device's `cf_kiosk` cookie (`lib/kiosks`) | the members who punch on it by PIN |
  * | `system` | a job this server enqueued | the server itself |
  *
  * @module
@@ -25,7 +25,7 @@ export interface ApiKeyPrincipal {
   scopes: readonly string[];
 }
 
-/** A paired kiosk device. */
+/** A paired kiosk device. `deviceId` is the kiosk's id (re-pairing changes the credential only). */
 export interface KioskDevicePrincipal {
   type: "kiosk_device";
   deviceId: string;

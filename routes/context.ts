@@ -15,6 +15,7 @@ import type { OrgScope, Store } from "../lib/kv/mod.ts";
 import type { User } from "../lib/identity/users.ts";
 import type { Membership, Role } from "../lib/members/members.ts";
 import type { VerifiedApiKey } from "../lib/apikeys/keys.ts";
+import type { VerifiedKiosk } from "../lib/kiosks/kiosks.ts";
 import type { Organization } from "../lib/orgs/orgs.ts";
 import type { ThrottlePolicy } from "../lib/identity/throttle.ts";
 import type { Entitlements } from "../lib/billing/entitlements.ts";
@@ -111,6 +112,8 @@ export interface AppEnv {
     sessionToken: string | null;
     /** The API key of a Bearer request, as verified by `authenticate()`; else null. */
     apiKey: VerifiedApiKey | null;
+    /** The paired kiosk of the request's `cf_kiosk` cookie, as verified by `authenticate()`. */
+    kiosk: VerifiedKiosk | null;
     org: OrgContext;
     /** The organization's entitlements, computed once per request (`middleware/plan.ts`). */
     entitlements: Entitlements;

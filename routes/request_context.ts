@@ -15,6 +15,7 @@ import { storeAccess } from "../lib/members/access.ts";
 import { LruCache, ReadThrough } from "../lib/cache/mod.ts";
 import { eventPort } from "../lib/events/events.ts";
 import { outboundOf } from "../app.ts";
+import { dnsTxtResolver } from "../lib/branding/dns.ts";
 
 const CONTEXTS = new WeakMap<Request, RequestContext>();
 /** The in-process cache of each app built without `deps.cache`. */
@@ -78,6 +79,7 @@ export function requestContext(c: AppContext): RequestContext {
       access: storeAccess(deps.store),
       cache: cacheOf(deps),
       outbound: outboundOf(deps),
+      resolveTxt: dnsTxtResolver(deps.config.dnsNameServer),
     },
   };
   CONTEXTS.set(c.req.raw, ctx);

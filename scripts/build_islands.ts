@@ -1,7 +1,13 @@
 /**
- * Build the islands client: bundle `islands/client.ts` for the browser with `deno bundle`
- * (minified), name it by a hash of its content (`static/build/islands-<hash>.js`, served as
- * immutable) and record the name in `static/build/manifest.json`, which the page layout reads.
+ * Build the browser bundles with `deno bundle` (minified), each named by a hash of its content
+ * (served as immutable), and record the names in `static/build/manifest.json`, which the pages
+ * read:
+ *
+ * - `islands/client.ts` → `static/build/islands-<hash>.js`, the app pages' islands;
+ * - `islands/kiosk/main.tsx` → `static/build/kiosk-<hash>.js`, the kiosk page's own bundle (the
+ *   kiosk never loads the app's), with its stylesheet `static/kiosk/kiosk.css` copied to
+ *   `static/build/kiosk-<hash>.css`.
+ *
  * Older bundles are removed.
  *
  * Run with `deno task build`.
@@ -15,6 +21,8 @@ import type { BuildManifest } from "../components/assets.ts";
 const ROOT = new URL("../", import.meta.url);
 const OUT = new URL("static/build/", ROOT);
 const ENTRY = new URL("islands/client.ts", ROOT);
+const KIOSK_ENTRY = new URL("islands/kiosk/main.tsx", ROOT);
+const KIOSK_CSS = new URL("static/kiosk/kiosk.css", ROOT);
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as BufferSource);
@@ -28,15 +36,9 @@ async function writeAtomic(url: URL, text: string): Promise<void> {
   await Deno.rename(tmp, url);
 }
 
-/**
- * Bundle the islands client and update the manifest.
- *
- * @returns the bundle's file name inside `static/build/` and its size in bytes
- * @throws Error with `deno bundle`'s output when bundling fails
- */
-export async function buildIslands(): Promise<{ file: string; bytes: number }> {
-  await Deno.mkdir(OUT, { recursive: true });
-  const tmp = new URL(`.islands-${crypto.randomUUID()}.js`, OUT);
+/** Bundle `entry` into `static/build/<prefix>-<hash>.js`; returns the file name and its bytes. */
+async function bundle(entry: URL, prefix: string): Promise<{ file: string; bytes: number }> {
+  const tmp = new URL(`.${prefix}-${crypto.randomUUID()}.js`, OUT);
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
       "bundle",
@@ -45,7 +47,7 @@ export async function buildIslands(): Promise<{ file: string; bytes: number }> {
       "--minify",
       "--output",
       fileURLToPath(tmp),
-      fileURLToPath(ENTRY),
+      fileURLToPath(entry),
     ],
     cwd: fileURLToPath(ROOT),
     stdout: "null",
@@ -56,19 +58,53 @@ export async function buildIslands(): Promise<{ file: string; bytes: number }> {
     throw new Error(`deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
   }
   const bytes = await Deno.readFile(tmp);
-  const file = `islands-${(await sha256Hex(bytes)).slice(0, 16)}.js`;
+  const file = `${prefix}-${(await sha256Hex(bytes)).slice(0, 16)}.js`;
   await Deno.rename(tmp, new URL(file, OUT));
-  const manifest: BuildManifest = { islands: file };
-  await writeAtomic(new URL("manifest.json", OUT), JSON.stringify(manifest, null, 2) + "\n");
-  for await (const e of Deno.readDir(OUT)) {
-    if (e.isFile && /^islands-[0-9a-f]+\.js$/.test(e.name) && e.name !== file) {
-      await Deno.remove(new URL(e.name, OUT)).catch(() => {});
-    }
-  }
   return { file, bytes: bytes.length };
 }
 
+/** Copy `source` to `static/build/<prefix>-<hash>.<ext>`; returns the file name. */
+async function copyHashed(source: URL, prefix: string, ext: string): Promise<string> {
+  const bytes = await Deno.readFile(source);
+  const file = `${prefix}-${(await sha256Hex(bytes)).slice(0, 16)}.${ext}`;
+  const tmp = new URL(`.${file}.${crypto.randomUUID()}.tmp`, OUT);
+  await Deno.writeFile(tmp, bytes);
+  await Deno.rename(tmp, new URL(file, OUT));
+  return file;
+}
+
+/**
+ * Bundle the islands client and the kiosk, and update the manifest.
+ *
+ * @returns the islands bundle's file name inside `static/build/` and its size in bytes, and the
+ *   kiosk's script and stylesheet names
+ * @throws Error with `deno bundle`'s output when bundling fails
+ */
+export async function buildIslands(): Promise<
+  { file: string; bytes: number; kiosk: BuildManifest["kiosk"] }
+> {
+  await Deno.mkdir(OUT, { recursive: true });
+  const [islands, kioskScript, kioskStyle] = await Promise.all([
+    bundle(ENTRY, "islands"),
+    bundle(KIOSK_ENTRY, "kiosk"),
+    copyHashed(KIOSK_CSS, "kiosk", "css"),
+  ]);
+  const manifest: BuildManifest = {
+    islands: islands.file,
+    kiosk: { script: kioskScript.file, style: kioskStyle },
+  };
+  await writeAtomic(new URL("manifest.json", OUT), JSON.stringify(manifest, null, 2) + "\n");
+  const keep = new Set([islands.file, kioskScript.file, kioskStyle]);
+  for await (const e of Deno.readDir(OUT)) {
+    if (e.isFile && /^(islands|kiosk)-[0-9a-f]+\.(js|css)$/.test(e.name) && !keep.has(e.name)) {
+      await Deno.remove(new URL(e.name, OUT)).catch(() => {});
+    }
+  }
+  return { ...islands, kiosk: manifest.kiosk };
+}
+
 if (import.meta.main) {
-  const { file, bytes } = await buildIslands();
+  const { file, bytes, kiosk } = await buildIslands();
   console.log(`built static/build/${file} (${(bytes / 1024).toFixed(1)} KiB)`);
+  console.log(`built static/build/${kiosk.script} and static/build/${kiosk.style}`);
 }

@@ -65,6 +65,8 @@ export function MembersPage(
   { members, invitations, selfId, moreHref, failed, ...chrome }: MembersPageProps,
 ) {
   const action = `/o/${chrome.org!.id}/members`;
+  // Kiosk PINs, when the plan has kiosks (the PIN page: `routes/pages/kiosks.tsx`).
+  const kiosks = chrome.org?.features?.includes("kiosk") ?? false;
   const add = failed?.intent === "add" ? failed : null;
   const invite = failed?.intent === "invite" ? failed : null;
   const change = failed && (failed.intent === "role" || failed.intent === "active" ||
@@ -123,6 +125,11 @@ export function MembersPage(
                     <span class="visually-hidden">{` ${m.name}`}</span>
                   </button>
                 </form>
+                {kiosks && (
+                  <a class="btn btn-quiet btn-small" href={`${action}/${m.id}/pin`}>
+                    Set PIN<span class="visually-hidden">{` of ${m.name}`}</span>
+                  </a>
+                )}
               </div>
             </li>
           );

@@ -36,7 +36,7 @@ export interface FieldIssue {
 
 /** The outcome of reading the form. */
 export type SettingsFormResult =
-  | { ok: true; settings: Settings; version: number | undefined }
+  | { ok: true; settings: Omit<Settings, "branding">; version: number | undefined }
   | { ok: false; issues: FieldIssue[] };
 
 /** Pay period types, in the order the form offers them. */
@@ -439,7 +439,8 @@ export function settingsFromForm(values: FormValues): SettingsFormResult {
   const breaks = readBreaks(r);
   const pto = readPto(r);
   if (r.issues.length > 0) return { ok: false, issues: r.issues };
-  const parsed = settingsSchema.safeParse({
+  // Branding has its own page (`/o/:orgId/branding`): this form leaves it as it is.
+  const parsed = settingsSchema.omit({ branding: true }).safeParse({
     timeZone,
     workweekStart,
     payPeriod: { type: payType, anchorDate },

@@ -4,69 +4,31 @@
  * @module
  */
 
+import type { ComponentChildren } from "preact";
 import { Layout, type LayoutProps } from "../Layout.tsx";
 import { ErrorSummary, PageHeader } from "../forms.tsx";
 import { type WeekData, WeekView } from "./week.tsx";
 import { AddEntryForm, type EntryFormState, EntryTools } from "./entry_forms.tsx";
-
-/** A member's line on the team board. */
-export interface TeamRow {
-  id: string;
-  name: string;
-  role: string;
-  state: "out" | "in" | "break";
-  /** When the current state began (time of day in the org's zone), if in or on break. */
-  sinceLabel: string | null;
-  sinceIso: string | null;
-}
-
-const STATE_LABEL = { in: "Working", break: "On a break", out: "Clocked out" } as const;
+import { island } from "../islands.tsx";
+import type { TeamBoardProps } from "../../islands/TeamBoard.tsx";
 
 /** Props of {@linkcode TeamPage}. */
 export interface TeamPageProps extends Pick<LayoutProps, "userName" | "org" | "flash" | "active"> {
-  rows: TeamRow[];
-  date: string;
+  /** The live board: rows as read now, and where its stream continues from. */
+  board: TeamBoardProps;
+  /** Sections shown after the board (the kiosk conflicts). */
+  children?: ComponentChildren;
 }
 
-/** Who is in, on a break, or out right now. */
-export function TeamPage({ rows, date, ...chrome }: TeamPageProps) {
-  const orgId = chrome.org!.id;
-  const count = (s: TeamRow["state"]) => rows.filter((r) => r.state === s).length;
+const TeamBoardIsland = island("TeamBoard");
+
+/** Who is in, on a break, or out right now (live when JavaScript runs: `TeamBoard`). */
+export function TeamPage({ board, children, ...chrome }: TeamPageProps) {
   return (
     <Layout title="Team" active="team" {...chrome}>
       <PageHeader title="Team" lead="Who is working right now." />
-      <ul class="stats" aria-label="Summary">
-        <li data-state="in">
-          <strong>{count("in")}</strong> working
-        </li>
-        <li data-state="break">
-          <strong>{count("break")}</strong> on a break
-        </li>
-        <li data-state="out">
-          <strong>{count("out")}</strong> out
-        </li>
-      </ul>
-      <ul class="team" aria-label="Members">
-        {rows.map((r) => (
-          <li key={r.id} class="team-row" data-state={r.state} data-user-id={r.id}>
-            <div class="team-who">
-              <span class="team-name">{r.name}</span>
-              <span class="team-role">{r.role}</span>
-            </div>
-            <p class="team-state">
-              <span class={`badge badge-${r.state}`}>{STATE_LABEL[r.state]}</span>
-              {r.sinceLabel && (
-                <span class="since">
-                  since <time datetime={r.sinceIso ?? undefined}>{r.sinceLabel}</time>
-                </span>
-              )}
-            </p>
-            <a class="btn btn-quiet btn-small" href={`/o/${orgId}/team/${r.id}?date=${date}`}>
-              Week<span class="visually-hidden">{` of ${r.name}`}</span>
-            </a>
-          </li>
-        ))}
-      </ul>
+      <TeamBoardIsland {...board} />
+      {children}
     </Layout>
   );
 }

@@ -45,7 +45,7 @@ export interface WeekEntryRow {
   /** The approved timesheet period this entry lies in, if any. */
   locked: LockNote | null;
   note: string | null;
-  source: "clock" | "manual";
+  source: "clock" | "manual" | "kiosk" | "kiosk_offline";
   crossesMidnight: boolean;
   /** `datetime-local` values for edit forms. */
   editStart: string;

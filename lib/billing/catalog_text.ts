@@ -26,7 +26,7 @@ import { MAX_LOCATIONS } from "../locations/limits.ts";
  * as included: the pricing page, the billing page and `docs/plans.md` list them as coming soon,
  * with the plans they are planned for. Remove a feature from here the day it ships.
  */
-export const COMING_SOON: readonly Feature[] = ["kiosk", "branding", "sso"];
+export const COMING_SOON: readonly Feature[] = ["sso"];
 
 /** True when `feature` is built and may be sold as included. */
 export function isAvailable(feature: Feature): boolean {

@@ -93,8 +93,9 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * Refuse a settings change that needs a feature that is off: changing `overtime` needs
- * `overtimeRules`, turning `requireLocation` on needs `geofencing`. Unchanged values (and
- * turning `requireLocation` off) always pass.
+ * `overtimeRules`, turning `requireLocation` on needs `geofencing`, setting an accent colour
+ * needs `branding`. Unchanged values (and turning `requireLocation` off, clearing the accent
+ * colour) always pass.
  */
 export function assertSettingsChangeAllowed(
   ent: Pick<Entitlements, "plan" | "features">,
@@ -106,5 +107,11 @@ export function assertSettingsChangeAllowed(
   }
   if (patch.requireLocation === true && !current.requireLocation) {
     assertFeature(ent, "geofencing");
+  }
+  if (
+    patch.branding !== undefined && patch.branding.accentColor !== null &&
+    !same(patch.branding, current.branding)
+  ) {
+    assertFeature(ent, "branding");
   }
 }

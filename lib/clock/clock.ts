@@ -1,5 +1,6 @@
 /**
- * The time clock: clock in, start and end a break, clock out — always at the server's time.
+ * The time clock: clock in, start and end a break, clock out — at the server's time, or at the
+ * time a kiosk's offline punch was made (`lib/kiosks/punch.ts`, `Puncher.ordered`).
  * Each transition is one atomic commit guarded by the member's revision key and, for clocking
  * in, by the absence of an open entry, so concurrent punches cannot open two entries.
  *
@@ -36,6 +37,11 @@ export interface Puncher {
   by?: Principal;
   /** What the punch also carries into its commit (its events). */
   effects?: EntryEffects;
+  /**
+   * Refuse with 409 `punch_out_of_order` a punch timed before the state it changes began (a
+   * kiosk's offline punch sent late) instead of moving it to that start, as live punches are.
+   */
+  ordered?: boolean;
 }
 
 /** Optional details of a clock-in. */
@@ -43,6 +49,8 @@ export interface ClockInInput {
   note?: string | null;
   locationId?: string | null;
   geo?: GeoPoint | null;
+  /** Where the punch came from (absent: `clock`). */
+  source?: TimeEntry["source"];
 }
 
 /** The state shown by an entry (null: clocked out). */
@@ -66,6 +74,18 @@ export async function clockStatus(
 function requireOpen(t: Timeline): { entry: TimeEntry; versionstamp: string } {
   if (!t.open) throw new DomainError("conflict", "not_clocked_in", "You are not clocked in");
   return t.open;
+}
+
+/** 409 `punch_out_of_order` when an ordered punch at `now` comes before `since`. */
+function assertInOrder(p: Puncher, now: number, since: number): void {
+  if (p.ordered && now < since) {
+    throw new DomainError(
+      "conflict",
+      "punch_out_of_order",
+      "This punch is earlier than the state it would change",
+      { since: new Date(since).toISOString() },
+    );
+  }
 }
 
 function membershipCheck(scope: OrgScope, p: Puncher) {
@@ -100,7 +120,7 @@ export async function clockIn(
         locationId: input.locationId ?? null,
         clockInGeo: input.geo ?? null,
         clockOutGeo: null,
-        source: "clock",
+        source: input.source ?? "clock",
         createdAt: nowMs,
         updatedAt: nowMs,
       };
@@ -139,6 +159,7 @@ export async function startBreak(
       if (stateOf(open.entry) === "break") {
         throw new DomainError("conflict", "already_on_break", "You are already on a break");
       }
+      assertInOrder(p, now, open.entry.start);
       const after = {
         ...open.entry,
         breaks: [...open.entry.breaks, {
@@ -177,6 +198,7 @@ export async function endBreak(scope: OrgScope, p: Puncher, nowMs: number): Prom
       }
       const breaks = open.entry.breaks.slice();
       const last = breaks.pop()!;
+      assertInOrder(p, now, last.start);
       // Only the end changes: the break keeps its type (a paid rest break stays paid).
       breaks.push({ ...last, end: Math.max(now, last.start) });
       return Promise.resolve({
@@ -208,6 +230,8 @@ export async function clockOut(
     p.userId,
     (t) => {
       const open = requireOpen(t);
+      const running = open.entry.breaks.at(-1);
+      assertInOrder(p, now, running && running.end === null ? running.start : open.entry.start);
       const end = Math.max(now, open.entry.start);
       const breaks = open.entry.breaks.map((
         b,

@@ -36,10 +36,17 @@ export interface TimeEntry {
   locationId: string | null;
   clockInGeo: GeoPoint | null;
   clockOutGeo: GeoPoint | null;
-  source: "clock" | "manual";
+  source: EntrySource;
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * Where an entry came from: the clock (page, island, API), typed in by hand (`manual`), a
+ * kiosk by PIN (`kiosk`), or a kiosk's offline punch sent more than a minute late
+ * (`kiosk_offline`, `lib/kiosks`).
+ */
+export type EntrySource = "clock" | "manual" | "kiosk" | "kiosk_offline";
 
 /** The entry as the API shows it. */
 export interface EntryView {
@@ -63,7 +70,7 @@ export interface EntryView {
   locationId: string | null;
   clockInGeo: GeoPoint | null;
   clockOutGeo: GeoPoint | null;
-  source: "clock" | "manual";
+  source: EntrySource;
   createdAt: string;
   updatedAt: string;
 }

@@ -8,10 +8,22 @@
  * for the rest ("Ł", "李" → "?"), so no name ever makes a PDF fail. pdf-lib builds the whole
  * document in memory and saves it at the end; the bytes are yielded then.
  *
+ * With `options.branding`, every page's header shows the organization's logo (PNG or JPEG,
+ * embedded once; pdf-lib cannot embed WebP, so a WebP logo is left out) at the top right and a
+ * band of its accent colour along the top edge.
+ *
  * @module
  */
 
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from "pdf-lib";
+import {
+  PDFDocument,
+  type PDFFont,
+  type PDFImage,
+  type PDFPage,
+  type RGB,
+  rgb,
+  StandardFonts,
+} from "pdf-lib";
 import { cellText, type Column, formatHours, type Table, type WriteOptions } from "./table.ts";
 import type { TimesheetDocument } from "./sources/source.ts";
 
@@ -108,6 +120,49 @@ function line(page: PDFPage, x1: number, y: number, x2: number, thickness = 0.5)
   });
 }
 
+/** The branded parts of page headers, embedded once per document. */
+interface Header {
+  logo: PDFImage | null;
+  accent: RGB | null;
+}
+
+/** Height of the logo in page headers, in points. */
+const LOGO_HEIGHT = 28;
+
+async function headerOf(doc: PDFDocument, options: WriteOptions): Promise<Header> {
+  const b = options.branding;
+  let logo: PDFImage | null = null;
+  try {
+    if (b?.logo?.contentType === "image/png") logo = await doc.embedPng(b.logo.bytes);
+    if (b?.logo?.contentType === "image/jpeg") logo = await doc.embedJpg(b.logo.bytes);
+  } catch {
+    logo = null; // an image pdf-lib cannot read never costs the export
+  }
+  const hex = b?.accentColor && /^#[0-9a-f]{6}$/i.test(b.accentColor) ? b.accentColor : null;
+  const channel = (i: number) => parseInt(hex!.slice(i, i + 2), 16) / 255;
+  return { logo, accent: hex ? rgb(channel(1), channel(3), channel(5)) : null };
+}
+
+/**
+ * Draw the branded header parts on `page`: the accent band along the top edge and the logo at
+ * the top right. Returns the width the logo takes (so the title can leave room for it).
+ */
+function drawHeader(page: PDFPage, header: Header): number {
+  const { width, height } = page.getSize();
+  if (header.accent) {
+    page.drawRectangle({ x: 0, y: height - 8, width, height: 8, color: header.accent });
+  }
+  if (!header.logo) return 0;
+  const scaled = header.logo.scaleToFit(160, LOGO_HEIGHT);
+  page.drawImage(header.logo, {
+    x: width - MARGIN - scaled.width,
+    y: height - MARGIN - scaled.height + 4,
+    width: scaled.width,
+    height: scaled.height,
+  });
+  return scaled.width + 12;
+}
+
 /** Write "Page n of N" at the foot of every page (once all pages exist). */
 function numberPages(doc: PDFDocument, fonts: Fonts, generatedAt: string): void {
   const pages = doc.getPages();
@@ -160,6 +215,7 @@ export async function* writeTablePdf(
 ): AsyncIterable<Uint8Array> {
   const doc = await PDFDocument.create();
   const fonts = await fontsOf(doc);
+  const header = await headerOf(doc, options);
   const pageSize: [number, number] = [LETTER.height, LETTER.width]; // landscape
   const usable = pageSize[0] - 2 * MARGIN;
   const widths = columnWidths(table.columns, usable);
@@ -174,8 +230,9 @@ export async function* writeTablePdf(
   const newPage = () => {
     page = doc.addPage(pageSize);
     y = pageSize[1] - MARGIN;
-    draw(page, fonts, options.orgName, MARGIN, y - 14, { size: 14, bold: true, maxWidth: usable });
-    draw(page, fonts, table.title, MARGIN, y - 32, { size: 11, maxWidth: usable });
+    const beside = usable - drawHeader(page, header);
+    draw(page, fonts, options.orgName, MARGIN, y - 14, { size: 14, bold: true, maxWidth: beside });
+    draw(page, fonts, table.title, MARGIN, y - 32, { size: 11, maxWidth: beside });
     y -= 52;
     table.columns.forEach((c, i) =>
       draw(page, fonts, c.title, cellX(i), y, {
@@ -224,13 +281,20 @@ const STATUS_LABEL: Record<string, string> = {
 };
 
 /** One timesheet page (portrait Letter). */
-function timesheetPage(doc: PDFDocument, fonts: Fonts, sheet: TimesheetDocument, orgName: string) {
+function timesheetPage(
+  doc: PDFDocument,
+  fonts: Fonts,
+  sheet: TimesheetDocument,
+  orgName: string,
+  header: Header,
+) {
   const page = doc.addPage([LETTER.width, LETTER.height]);
   const left = MARGIN;
   const right = LETTER.width - MARGIN;
   const usable = right - left;
   let y = LETTER.height - MARGIN - 14;
-  draw(page, fonts, orgName, left, y, { size: 14, bold: true, maxWidth: usable });
+  const beside = usable - drawHeader(page, header);
+  draw(page, fonts, orgName, left, y, { size: 14, bold: true, maxWidth: beside });
   y -= 22;
   draw(page, fonts, "Timesheet", left, y, { size: 12, bold: true });
   y -= 20;
@@ -307,13 +371,15 @@ export async function* writeTimesheetsPdf(
 ): AsyncIterable<Uint8Array> {
   const doc = await PDFDocument.create();
   const fonts = await fontsOf(doc);
+  const header = await headerOf(doc, options);
   let count = 0;
   for await (const sheet of docs) {
-    timesheetPage(doc, fonts, sheet, options.orgName);
+    timesheetPage(doc, fonts, sheet, options.orgName, header);
     count++;
   }
   if (count === 0) {
     const page = doc.addPage([LETTER.width, LETTER.height]);
+    drawHeader(page, header);
     draw(page, fonts, options.orgName, MARGIN, LETTER.height - MARGIN - 14, {
       size: 14,
       bold: true,

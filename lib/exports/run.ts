@@ -22,6 +22,7 @@ import { type RunExportJob, sendMailJob } from "../jobs/jobs.ts";
 import type { OrgScope } from "../kv/mod.ts";
 import { writeCsv } from "./csv.ts";
 import { writeXlsx } from "./xlsx.ts";
+import { documentBranding } from "../branding/branding.ts";
 import { writeTablePdf, writeTimesheetsPdf } from "./pdf.ts";
 import type { Table, WriteOptions } from "./table.ts";
 import type { ExportQuery } from "./sources/source.ts";
@@ -230,6 +231,7 @@ export async function runExportJob(deps: JobContextDeps, job: RunExportJob): Pro
       timeZone: ctx.settings.settings.timeZone,
       generatedAt: new Date(clock()).toISOString(),
       bom: record.bom,
+      branding: record.format === "pdf" ? await documentBranding(ctx) : undefined,
     };
     const out = await output(ctx, record, opts);
     const w: ChunkWriter = writer = new ChunkWriter(

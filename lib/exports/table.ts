@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { DocumentBranding } from "../branding/branding.ts";
+
 /** What a column holds, and so how each writer formats it. */
 export type ColumnType =
   /** A string. */
@@ -56,6 +58,8 @@ export interface WriteOptions {
   generatedAt: string;
   /** CSV only: start with a UTF-8 byte order mark (Excel then reads UTF-8). */
   bom?: boolean;
+  /** PDF only: the organization's logo and accent colour in every page's header. */
+  branding?: DocumentBranding;
 }
 
 /** Turns a table into the bytes of a file, streamed. */

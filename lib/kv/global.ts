@@ -106,9 +106,30 @@ export const globalKeys = {
    */
   apiKeyPrefix: (prefix: string): Key => makeKey(["api_key_prefix", prefix]),
   /**
+   * SHA-256 of a kiosk's pairing code → `{orgId, kioskId, expiresAt}` (expires with the code,
+   * 10 minutes; expiry also in the value): a tablet enters the code before it belongs to any
+   * organization, so the code alone must find its tenant. Written with the code and deleted by
+   * the pairing that uses it, in the kiosk's own commits (`lib/kiosks/kiosks.ts`).
+   */
+  kioskPairing: (codeHash: string): Key => makeKey(["kiosk_pairing", codeHash]),
+  /**
+   * SHA-256 of a paired kiosk's device credential (the `cf_kiosk` cookie) → `{orgId, kioskId}`:
+   * a device request names no organization before its cookie is read. Written by pairing,
+   * deleted with the kiosk or by the next pairing, in the kiosk's own commits.
+   */
+  kioskDevice: (tokenHash: string): Key => makeKey(["kiosk_device", tokenHash]),
+  /**
    * Rate limiter state (`lib/ratelimit/kv.ts`) by limiter key (`api:<orgId>`, `session:<userId>`):
    * the limit is checked before a request's organization is read, and a per-user abuse limit
    * spans every organization the person belongs to. Expires with its window.
    */
   rateLimit: (key: string): Key => makeKey(["ratelimit", key]),
+  /**
+   * A verified custom domain (lower-case hostname) → orgId: a request to `hours.acme.example`
+   * names no organization but its `Host`, so the host finds its tenant through this pointer.
+   * Written with `check(null)` when the organization proves the domain by DNS (so a domain
+   * belongs to one organization at most), deleted when it removes or replaces it
+   * (`lib/branding/domain.ts`).
+   */
+  customDomain: (domain: string): Key => makeKey(["custom_domain", domain]),
 } as const;

@@ -168,6 +168,23 @@ export class OrgScope {
   }
 
   /**
+   * Watch keys of this organization (at most 10, Deno KV's limit): the stream yields their
+   * entries at once, then again after each commit that changes one of them (changes may be
+   * coalesced). Cancel the stream to stop watching. On the local SQLite backend a watch sees
+   * only this process's commits; Deno Deploy's KV and a shared `denokv` see every writer's.
+   *
+   * @example
+   * ```ts
+   * const reader = scope.watch([scope.key("presence_seq")]).getReader();
+   * const { value } = await reader.read(); // the current entries
+   * await reader.cancel();
+   * ```
+   */
+  watch(keys: Key[]): ReadableStream<MaybeEntry<unknown>[]> {
+    return this.#store.watch(keys.map((k) => assertTenantKey(k, this.orgId)));
+  }
+
+  /**
    * An atomic operation bound to this organization: it refuses keys of any other organization.
    * Global keys (a person's account, the org switcher link, the job outbox) may be written, since
    * creating a member or enqueueing a job writes them in the same commit.
@@ -459,6 +476,75 @@ export class Store {
   }
 
   /**
+   * The scope of the organization whose kiosk shows the pairing code hashing to `codeHash`,
+   * with the kiosk's id and the code's expiry, or null for an unknown code. The proof is the
+   * global `kiosk_pairing` pointer, written by this server with the code (`lib/kiosks`); the
+   * caller still checks the kiosk itself (the code's hash, its expiry).
+   */
+  async scopeForPairingCode(
+    codeHash: string,
+  ): Promise<{ scope: OrgScope; kioskId: string; expiresAt: number; versionstamp: string } | null> {
+    if (!/^[0-9a-f]{64}$/.test(codeHash)) return null;
+    const pointer = await this.#read.get<
+      { orgId?: unknown; kioskId?: unknown; expiresAt?: unknown }
+    >(
+      assertKey(globalKeys.kioskPairing(codeHash)),
+    );
+    const { orgId, kioskId, expiresAt } = pointer.value ?? {};
+    if (typeof orgId !== "string" || typeof kioskId !== "string") return null;
+    if (typeof expiresAt !== "number") return null;
+    return {
+      scope: new OrgScope(SCOPE_TOKEN, this, orgId),
+      kioskId,
+      expiresAt,
+      versionstamp: pointer.versionstamp!,
+    };
+  }
+
+  /**
+   * The scope of the organization of the paired kiosk whose device credential hashes to
+   * `tokenHash`, with the kiosk's id, or null for an unknown credential. The proof is the global
+   * `kiosk_device` pointer, written by this server when the device paired (`lib/kiosks`); the
+   * caller still checks the kiosk itself (the credential's hash).
+   */
+  async scopeForKioskDevice(
+    tokenHash: string,
+  ): Promise<{ scope: OrgScope; kioskId: string } | null> {
+    if (!/^[0-9a-f]{64}$/.test(tokenHash)) return null;
+    const pointer = await this.#read.get<{ orgId?: unknown; kioskId?: unknown }>(
+      assertKey(globalKeys.kioskDevice(tokenHash)),
+    );
+    const { orgId, kioskId } = pointer.value ?? {};
+    if (typeof orgId !== "string" || typeof kioskId !== "string") return null;
+    return { scope: new OrgScope(SCOPE_TOKEN, this, orgId), kioskId };
+  }
+
+  /**
+   * The scope of the organization that verified custom domain `domain` (a lower-case hostname),
+   * or null for a domain no organization verified. The proof is the global `custom_domain`
+   * pointer, written by this server once the organization showed it controls the domain's DNS
+   * (`lib/branding/domain.ts`); requests to that host act for that organization's public pages.
+   */
+  async scopeForCustomDomain(domain: string): Promise<OrgScope | null> {
+    if (typeof domain !== "string" || domain.length === 0 || domain.length > 253) return null;
+    const pointer = await this.#read.get<string>(assertKey(globalKeys.customDomain(domain)));
+    return typeof pointer.value === "string"
+      ? new OrgScope(SCOPE_TOKEN, this, pointer.value)
+      : null;
+  }
+
+  /**
+   * The scope of `orgId` for reading what an organization publishes to everyone (its logo, served
+   * at a public URL for mails and the kiosk), or null when no such organization exists
+   * (`org_index`). Callers read only the published records through it.
+   */
+  async scopeForPublicAsset(orgId: string): Promise<OrgScope | null> {
+    if (typeof orgId !== "string" || orgId.length === 0 || orgId.length > 64) return null;
+    const indexed = await this.#read.get(assertKey(globalKeys.orgIndex(orgId)));
+    return indexed.versionstamp === null ? null : new OrgScope(SCOPE_TOKEN, this, orgId);
+  }
+
+  /**
    * Like {@linkcode scopeForMember}, and in the same round trip the organization's keys `prefetch`
    * (parts after `["org", orgId]`), returned in order. Requests use it to read the membership,
    * profile and settings together with the proof, instead of one read after another.
@@ -565,6 +651,23 @@ export class Store {
    */
   async *listAll(): AsyncIterable<Deno.KvEntry<unknown>> {
     for await (const e of this.#read.list({ prefix: [] }, { batchSize: 1000 })) yield e;
+  }
+
+  /**
+   * Watch up to 10 keys (see {@linkcode OrgScope.watch}, the tenant's way in). Watches the
+   * handle commits go through, so a commit of this process is seen as soon as it returns.
+   */
+  watch(keys: Key[]): ReadableStream<MaybeEntry<unknown>[]> {
+    if (keys.length === 0 || keys.length > 10) {
+      throw new RangeError(`watch takes 1 to 10 keys, not ${keys.length}`);
+    }
+    const raw = keys.map(assertKey);
+    return this.#kv.watch(raw).pipeThrough(
+      new TransformStream<Deno.KvEntryMaybe<unknown>[], MaybeEntry<unknown>[]>({
+        transform: (entries, out) =>
+          out.enqueue(entries.map((e, i) => ({ ...e, key: keys[i] }) as MaybeEntry<unknown>)),
+      }),
+    );
   }
 
   /** Start an atomic operation (bound to `orgId` when given: other tenants' keys refused). */

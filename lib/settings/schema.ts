@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { FEATURES } from "../billing/plans.ts";
 import { label, localDate, timeZone } from "../validation.ts";
+import { brandingSettingsSchema } from "../branding/schemas.ts";
 
 /** Weekdays by ISO number (1 = Monday … 7 = Sunday). */
 export const WEEKDAYS = [
@@ -161,6 +162,11 @@ export const settingsSchema = z.strictObject({
    */
   disabledFeatures: z.array(z.enum(FEATURES)).max(FEATURES.length)
     .refine((f) => new Set(f).size === f.length, "list each feature once"),
+  /**
+   * The organization's accent colour (`#RRGGBB`, null: ClockFlow's own); changing it needs the
+   * plan's `branding` and 4.5:1 contrast against white (`lib/branding`).
+   */
+  branding: brandingSettingsSchema,
 });
 /** Every organization setting. */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -183,6 +189,7 @@ export function defaultSettings(timeZone: string): Settings {
     requireLocation: false,
     employeesCanEditOwnEntries: false,
     disabledFeatures: [],
+    branding: { accentColor: null },
     pto: {
       types: [
         {

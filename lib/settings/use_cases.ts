@@ -2,7 +2,9 @@
  * Organization settings as use cases. Every member may read them (they decide how time is
  * counted); only admins change them. A change is validated with `settingsPatchSchema`
  * (`./schema.ts`), gated by the plan (changing `overtime` needs `overtimeRules`, turning
- * `requireLocation` on needs `geofencing`: 403 `feature_not_in_plan` / `feature_disabled`),
+ * `requireLocation` on needs `geofencing`, changing `branding` needs `branding`: 403
+ * `feature_not_in_plan` / `feature_disabled`; an accent colour white text cannot be read on is
+ * 422 `insufficient_contrast`),
  * versioned (409 `version_conflict`) and audited with the acting principal. The JSON API and the
  * settings page call the same {@linkcode updateOrgSettings}.
  *
@@ -22,6 +24,7 @@ import { cheapestPlanWith, type Feature, FEATURES, type PlanId, PLANS } from "..
 import { allLocations } from "../locations/repository.ts";
 import { updateSettings, type VersionedSettings } from "./repository.ts";
 import { settingsPatchSchema } from "./schema.ts";
+import { assertAccentContrast } from "../branding/contrast.ts";
 
 /** The organization's settings with their version (every member). */
 export function readOrgSettings(ctx: RequestContext): Promise<VersionedSettings> {
@@ -46,6 +49,7 @@ export async function updateOrgSettings(
   authorize(ctx, "admin");
   const { version, ...patch } = parseInput(settingsPatchSchema, input);
   assertSettingsChangeAllowed(ctx.entitlements, ctx.settings.settings, patch);
+  if (patch.branding) assertAccentContrast(patch.branding.accentColor);
   return await updateSettings(ctx.scope, ctx.principal, patch, version, ctx.now);
 }
 

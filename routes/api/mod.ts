@@ -26,6 +26,10 @@ import { apiKeysApi } from "./api_keys.ts";
 import { notificationPreferencesApi, notificationSettingsApi } from "./notifications.ts";
 import { webhooksApi } from "./webhooks.ts";
 import { exportsApi, reportScheduleApi } from "./exports.ts";
+import { kioskConflictsApi, kiosksApi, memberPinApi } from "./kiosks.ts";
+import { kioskDeviceApi } from "./kiosk_device.ts";
+import { brandingApi } from "./branding.ts";
+import { liveApi } from "./live.ts";
 import { requestContext } from "../request_context.ts";
 import { readOrganization } from "../../lib/orgs/use_cases.ts";
 
@@ -34,11 +38,14 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/", openApiRoute)
   .route("/", identityApi)
   .route("/invitations", invitationLinkApi)
+  .route("/kiosk", kioskDeviceApi)
   .use("/orgs/:orgId/*", requireOrg(), rateLimit(), meterApiRequests())
   .get("/orgs/:orgId", (c) => c.json(readOrganization(requestContext(c))))
   .route("/orgs/:orgId/members", membersApi)
+  .route("/orgs/:orgId/members", memberPinApi)
   .route("/orgs/:orgId/invitations", invitationsApi)
   .route("/orgs/:orgId/clock", clockApi)
+  .route("/orgs/:orgId/live", liveApi)
   .route("/orgs/:orgId/time-entries", entriesApi)
   .route("/orgs/:orgId/settings", settingsApi)
   .route("/orgs/:orgId/timesheets", timesheetsApi)
@@ -52,4 +59,7 @@ export const apiV1 = new Hono<AppEnv>()
   .route("/orgs/:orgId/notification-settings", notificationSettingsApi)
   .route("/orgs/:orgId/webhooks", webhooksApi)
   .route("/orgs/:orgId/exports", exportsApi)
-  .route("/orgs/:orgId/report-schedule", reportScheduleApi);
+  .route("/orgs/:orgId/report-schedule", reportScheduleApi)
+  .route("/orgs/:orgId/kiosks", kiosksApi)
+  .route("/orgs/:orgId/kiosk-conflicts", kioskConflictsApi)
+  .route("/orgs/:orgId/branding", brandingApi);

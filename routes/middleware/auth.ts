@@ -1,7 +1,8 @@
 /**
  * Authentication and authorization middleware: the session cookie, the signed-in user, API keys
- * (`Authorization: Bearer cf_…`), and the organization a request acts in (resolved to an org
- * scope only for active members, or for the organization that issued the key).
+ * (`Authorization: Bearer cf_…`), paired kiosk devices (the `cf_kiosk` cookie), and the
+ * organization a request acts in (resolved to an org scope only for active members, for the
+ * organization that issued the key, or — on the device routes only — the kiosk's).
  *
  * @module
  */
@@ -20,6 +21,8 @@ import { SUBSCRIPTIONS_PARTS, subscriptionsFrom } from "../../lib/events/events.
 import { timelineParts } from "../../lib/entries/repository.ts";
 import { userPrincipal } from "../../lib/principal.ts";
 import { touchApiKey, verifyApiKey } from "../../lib/apikeys/keys.ts";
+import { touchKiosk, verifyKioskDevice } from "../../lib/kiosks/kiosks.ts";
+import { kioskUnpaired } from "../../lib/kiosks/punch.ts";
 import { assertFeature } from "../../lib/billing/gates.ts";
 import { entitlements } from "./plan.ts";
 
@@ -39,6 +42,35 @@ function invalidApiKey(): DomainError {
     "The API key is unknown, revoked, expired or malformed",
   );
 }
+
+/** Name of the kiosk device cookie over plain HTTP (development, tests). */
+export const KIOSK_COOKIE = "cf_kiosk";
+/** Name of the kiosk device cookie under an https `PUBLIC_URL` (see {@linkcode HOST_SESSION_COOKIE}). */
+export const HOST_KIOSK_COOKIE = "__Host-cf_kiosk";
+/** How long a device credential cookie lives in the browser: a year (revocation ends it sooner). */
+export const KIOSK_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
+/** The kiosk cookie's name in force: `__Host-cf_kiosk` under an https `PUBLIC_URL`. */
+export function kioskCookieName(c: AppContext): string {
+  return c.get("deps").config.publicUrl?.startsWith("https:") ? HOST_KIOSK_COOKIE : KIOSK_COOKIE;
+}
+
+/**
+ * Set the kiosk device cookie: HttpOnly, SameSite=Strict, Path=/, no Domain, a year, Secure over
+ * HTTPS. Its value is the device credential; only its SHA-256 is stored.
+ */
+export function setKioskCookie(c: AppContext, token: string): void {
+  setCookie(c, kioskCookieName(c), token, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: isHttps(c),
+    path: "/",
+    maxAge: KIOSK_COOKIE_MAX_AGE_S,
+  });
+}
+
+/** The organization's keys a device request reads with its kiosk. */
+const KIOSK_ORG_PARTS = KEY_ORG_PARTS;
 
 /** Name of the session cookie over plain HTTP (development, tests). */
 export const SESSION_COOKIE = "cf_session";
@@ -108,6 +140,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     c.set("user", null);
     c.set("sessionToken", null);
     c.set("apiKey", null);
+    c.set("kiosk", null);
     const authorization = c.req.header("authorization");
     if (authorization !== undefined && /^bearer(\s|$)/i.test(authorization)) {
       const now = deps.now();
@@ -139,6 +172,47 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         c.set("sessionToken", token);
       }
     }
+    const deviceToken = getCookie(c, kioskCookieName(c));
+    if (deviceToken) {
+      const kiosk = await verifyKioskDevice(deps.store, deviceToken, KIOSK_ORG_PARTS);
+      c.set("kiosk", kiosk);
+      if (kiosk && !c.get("principal")) {
+        c.set("principal", { type: "kiosk_device", deviceId: kiosk.kiosk.id });
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * The device routes (`/api/v1/kiosk/*`): 401 `kiosk_unpaired` without a live `cf_kiosk`
+ * credential; otherwise the request acts as the kiosk (`kiosk_device` principal, even beside a
+ * session cookie) in the kiosk's organization, with no membership and no person role (the
+ * `authorize` helper refuses devices), and the kiosk's `lastSeenAt` is brought up to date (at
+ * most once a minute). The plan's `kiosk` feature is checked by every device use case.
+ */
+export function requireKiosk(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const kiosk = c.get("kiosk");
+    if (!kiosk) throw kioskUnpaired();
+    const [profile, settings, billing, subscriptions] = kiosk.entries;
+    const org = profile.value as Organization | null;
+    if (!org) throw kioskUnpaired();
+    c.set("principal", { type: "kiosk_device", deviceId: kiosk.kiosk.id });
+    c.set("org", {
+      scope: kiosk.scope,
+      org,
+      membership: null,
+      membershipVersionstamp: null,
+      role: "employee",
+      settings: settingsFrom(org, settings.value),
+      billing: billingFrom(billing, org),
+      ownTimeline: [],
+      subscriptions: subscriptionsFrom(subscriptions.value),
+    });
+    await touchKiosk(kiosk, c.get("deps").now()).catch((err) =>
+      console.error("kiosks: could not record lastSeenAt:", err)
+    );
     await next();
   };
 }
@@ -167,6 +241,7 @@ export function requireOrg(param = "orgId"): MiddlewareHandler<AppEnv> {
     let ctx: OrgContext | null;
     if (key) ctx = resolveOrgForKey(c, orgId);
     else if (user) ctx = await resolveOrg(c, user.id, orgId);
+    // A kiosk cookie alone is no way into organization routes: 401 like no credentials.
     else throw new DomainError("unauthenticated", "unauthenticated", "Sign in first");
     if (!ctx) throw new DomainError("not_found", "not_found", "organization not found");
     c.set("org", ctx);

@@ -27,9 +27,19 @@ const LARGER_LIMITS: Record<string, number> = {
 };
 
 /**
+ * Path patterns with their own, larger body limit: an organization's logo, sent as the raw body
+ * (256 KiB, `lib/branding/image.ts`) or as a file in the branding page's form (the same plus
+ * room for the multipart framing; the use case checks the file's own size).
+ */
+const LARGER_PATTERNS: [RegExp, number][] = [
+  [/^\/api\/v1\/orgs\/[^/]+\/branding\/logo$/, 256 * 1024],
+  [/^\/o\/[^/]+\/branding\/logo$/, 256 * 1024 + 16 * 1024],
+];
+
+/**
  * Refuse bodies over {@linkcode MAX_BODY_BYTES} (413 `payload_too_large`), or over the larger
- * limit of the few paths that need one (the Stripe webhook: 1 MiB). Hono's `bodyLimit`, chosen
- * per path.
+ * limit of the few paths that need one (the Stripe webhook: 1 MiB; an organization's logo:
+ * 256 KiB). Hono's `bodyLimit`, chosen per path.
  *
  * @example
  * ```ts
@@ -43,7 +53,14 @@ export function bodyLimits(): MiddlewareHandler {
   const larger = new Map(
     Object.entries(LARGER_LIMITS).map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError })]),
   );
-  return (c, next) => (larger.get(c.req.path) ?? standard)(c, next);
+  const patterns = LARGER_PATTERNS.map(([re, maxSize]) =>
+    [re, bodyLimit({ maxSize, onError })] as const
+  );
+  return (c, next) => {
+    const path = c.req.path;
+    const limit = larger.get(path) ?? patterns.find(([re]) => re.test(path))?.[1] ?? standard;
+    return limit(c, next);
+  };
 }
 
 /**

@@ -7,7 +7,12 @@
  */
 
 import { z } from "zod";
-import { HOST_SESSION_COOKIE, SESSION_COOKIE } from "../middleware/auth.ts";
+import {
+  HOST_KIOSK_COOKIE,
+  HOST_SESSION_COOKIE,
+  KIOSK_COOKIE,
+  SESSION_COOKIE,
+} from "../middleware/auth.ts";
 import { type RouteDoc, ROUTES } from "./registry.ts";
 
 /** A JSON object (the document and its parts). */
@@ -76,6 +81,8 @@ function security(r: RouteDoc): Json[] {
       return [];
     case "session":
       return [{ sessionCookie: [] }];
+    case "kiosk":
+      return [{ kioskCookie: [] }];
     case "org":
       return r.keys === "refused"
         ? [{ sessionCookie: [] }]
@@ -96,6 +103,9 @@ function description(r: RouteDoc): string {
   }
   if (r.auth === "session") lines.push("Session cookie only (a signed-in person).");
   if (r.auth === "public") lines.push("No credentials needed.");
+  if (r.auth === "kiosk") {
+    lines.push("A paired kiosk device's cookie only; plan feature `kiosk` (403 otherwise).");
+  }
   return lines.join("\n\n");
 }
 
@@ -130,6 +140,16 @@ function operation(r: RouteDoc): Json {
         requestBody: {
           required: true,
           content: { "application/json": { schema: inputSchema(r.body) } },
+        },
+      }
+      : {}),
+    ...(r.rawBody
+      ? {
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            r.rawBody.map((type) => [type, { schema: { type: "string", format: "binary" } }]),
+          ),
         },
       }
       : {}),
@@ -193,6 +213,14 @@ export function openApiDocument(options: DocumentOptions = {}): Json {
           description: `The session cookie set by sign-in; named \`${HOST_SESSION_COOKIE}\` ` +
             "when the server runs under an https PUBLIC_URL. Unsafe methods must come from the " +
             "same origin.",
+        },
+        kioskCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: KIOSK_COOKIE,
+          description: `A paired kiosk device's credential, set by \`POST /kiosk/pair\`; named ` +
+            `\`${HOST_KIOSK_COOKIE}\` when the server runs under an https PUBLIC_URL. Missing, ` +
+            "unknown or revoked: 401 `kiosk_unpaired`.",
         },
         bearerApiKey: {
           type: "http",

@@ -59,12 +59,22 @@ import {
   requestInput,
 } from "../../lib/pto/schemas.ts";
 import { hoursReportInput } from "../../lib/reports/schemas.ts";
+import { liveFeedInput, liveSnapshotQuery } from "../../lib/presence/schemas.ts";
 import {
   createExportInput,
   listExportsInput,
   reportScheduleInput,
 } from "../../lib/exports/schemas.ts";
 import { settingsPatchSchema } from "../../lib/settings/schema.ts";
+import { domainInput } from "../../lib/branding/schemas.ts";
+import { LOGO_TYPES } from "../../lib/branding/image.ts";
+import {
+  identifyInput,
+  kioskInput,
+  pairInput,
+  pinInput,
+  punchInput,
+} from "../../lib/kiosks/schemas.ts";
 import { notificationSettingsPatch, preferencesInput } from "../../lib/notifications/schemas.ts";
 import {
   emptyBody,
@@ -74,10 +84,11 @@ import {
 } from "../../lib/timesheets/schemas.ts";
 
 /**
- * Who may call a route: `public` (no credentials), `session` (a signed-in person's cookie only)
- * or `org` (an organization route: the session cookie or an API key of that organization).
+ * Who may call a route: `public` (no credentials), `session` (a signed-in person's cookie only),
+ * `org` (an organization route: the session cookie or an API key of that organization) or
+ * `kiosk` (a paired kiosk device's `cf_kiosk` cookie; `/kiosk/*`).
  */
-export type RouteAuth = "public" | "session" | "org";
+export type RouteAuth = "public" | "session" | "org" | "kiosk";
 
 /** What the document says about one route. */
 export interface RouteDoc {
@@ -91,6 +102,8 @@ export interface RouteDoc {
   tag: string;
   /** The JSON body schema the route validates with. */
   body?: z.ZodType;
+  /** A body that is not JSON but the bytes themselves, of one of these media types (a logo). */
+  rawBody?: readonly string[];
   /** The query schema the route validates with (each property becomes a query parameter). */
   query?: z.ZodType;
   /** The success status. */
@@ -400,6 +413,47 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     auth: "org",
     scope: "clock:write",
   },
+  // Live board
+  {
+    method: "get",
+    path: `${ORG}/live`,
+    summary: "Live presence stream (server-sent events)",
+    tag: "Live board",
+    query: liveFeedInput,
+    status: 200,
+    response:
+      "`text/event-stream`, managers and admins: `retry: 2000`, then one `event: presence` " +
+      "per punch (`id:` the event id, `data: {userId, state, since, entryId}`), a `: keepalive` " +
+      "comment every 15 s. With `Last-Event-ID` (or `?lastEventId=`) the events after it are " +
+      "replayed first; an id the 24-hour log cannot resume from gets `event: reset` (`data: " +
+      "{lastEventId}`): reload the snapshot.",
+    auth: "org",
+    scope: "members:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/live/snapshot`,
+    summary: "Live board snapshot",
+    tag: "Live board",
+    query: liveSnapshotQuery,
+    status: 200,
+    response: "`{data: [{userId, name, state, since, entryId}], lastEventId}`: every active " +
+      "member's presence now; open the stream with `?lastEventId=` to continue from it.",
+    auth: "org",
+    scope: "members:read",
+  },
+  {
+    method: "get",
+    path: `${ORG}/live/me`,
+    summary: "My own presence stream (server-sent events)",
+    tag: "Live board",
+    query: liveFeedInput,
+    status: 200,
+    response: "`text/event-stream` of the signed-in member's own presence events, like `…/live` " +
+      "(a punch made in another tab or on a kiosk). People only.",
+    auth: "org",
+    keys: "refused",
+  },
   // Time entries
   {
     method: "get",
@@ -487,7 +541,9 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     tag: "Settings",
     body: settingsPatchSchema,
     status: 200,
-    response: "Every setting and the new `version`.",
+    response: "Every setting and the new `version`. Setting `branding.accentColor` needs the " +
+      "plan's `branding` and 4.5:1 contrast against white (422 `insufficient_contrast`, " +
+      "details `{ratio, required}`).",
     auth: "org",
     scope: "settings:write",
   },
@@ -1013,5 +1069,210 @@ export const ROUTES: ReadonlyArray<RouteDoc> = [
     response: "The scheduled report. Switching it on needs the plan's scheduled reports.",
     auth: "org",
     scope: "exports:write",
+  },
+  // Kiosks (issue #10 section 1; docs/kiosk.md)
+  {
+    method: "post",
+    path: `${ORG}/kiosks`,
+    summary: "Create a kiosk",
+    tag: "Kiosks",
+    body: kioskInput,
+    status: 201,
+    response: "`{id, name, locationId, pairingCode, pairingExpiresAt}`: enter the 8-character " +
+      "code on the tablet within 10 minutes; it works once. 422 `unknown_location`.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/kiosks`,
+    summary: "List kiosks",
+    tag: "Kiosks",
+    status: 200,
+    response: "`{data}`: each kiosk's id, name, locationId, paired, lastSeenAt, createdAt and a " +
+      "pending code's pairingExpiresAt; never a code or credential.",
+    auth: "org",
+    scope: "settings:read",
+  },
+  {
+    method: "post",
+    path: `${ORG}/kiosks/{kioskId}/pairing-code`,
+    summary: "Issue a new pairing code",
+    tag: "Kiosks",
+    status: 200,
+    response: "`{pairingCode, pairingExpiresAt}`; the previous code stops working, and the " +
+      "device that pairs with this one replaces (revokes) the kiosk's current device.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/kiosks/{kioskId}`,
+    summary: "Revoke a kiosk",
+    tag: "Kiosks",
+    status: 204,
+    response: "Revoked: the device's next call answers 401 `kiosk_unpaired`.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "put",
+    path: `${ORG}/members/{userId}/pin`,
+    summary: "Set a member's kiosk PIN",
+    tag: "Kiosks",
+    body: pinInput,
+    status: 204,
+    response: "Set (admins, or the member for themselves); stored hashed. 409 `pin_taken` when " +
+      "another member of the organization has it.",
+    auth: "org",
+    scope: "members:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/members/{userId}/pin`,
+    summary: "Remove a member's kiosk PIN",
+    tag: "Kiosks",
+    status: 204,
+    response: "Removed (admins, or the member for themselves).",
+    auth: "org",
+    scope: "members:write",
+  },
+  {
+    method: "get",
+    path: `${ORG}/kiosk-conflicts`,
+    summary: "List kiosk conflicts",
+    tag: "Kiosks",
+    status: 200,
+    response: "`{data}`: offline punches that could not apply, newest first (managers, admins): " +
+      "id, kioskId, userId, name, action, at, code, message, createdAt, resolvedAt.",
+    auth: "org",
+    scope: "entries:read",
+  },
+  {
+    method: "post",
+    path: `${ORG}/kiosk-conflicts/{conflictId}/resolve`,
+    summary: "Resolve a kiosk conflict",
+    tag: "Kiosks",
+    status: 200,
+    response: "The conflict with `resolvedAt` (managers, admins); resolving twice is harmless.",
+    auth: "org",
+    scope: "entries:write",
+  },
+  {
+    method: "post",
+    path: "/kiosk/pair",
+    summary: "Pair this device with a kiosk",
+    tag: "Kiosk device",
+    body: pairInput,
+    status: 200,
+    response: "`{kiosk: {id, name, locationId}, organization: {id, name, timeZone}, branding: " +
+      "{accentColor, logoUrl}}` and the device cookie. 404 `pairing_code_invalid` (unknown, " +
+      "used or expired); 429 `too_many_attempts` per client address.",
+    auth: "public",
+  },
+  {
+    method: "get",
+    path: "/kiosk/me",
+    summary: "This kiosk",
+    tag: "Kiosk device",
+    status: 200,
+    response: "The same body as pairing. 401 `kiosk_unpaired` without a live credential.",
+    auth: "kiosk",
+  },
+  {
+    method: "post",
+    path: "/kiosk/identify",
+    summary: "Find a member by PIN",
+    tag: "Kiosk device",
+    body: identifyInput,
+    status: 200,
+    response: "`{userId, name, state (out|in|break), since}`. 404 `unknown_pin`; 429 " +
+      "`too_many_attempts` (Retry-After) after 5 wrong PINs in a row on the device.",
+    auth: "kiosk",
+  },
+  {
+    method: "post",
+    path: "/kiosk/punch",
+    summary: "Punch by PIN",
+    tag: "Kiosk device",
+    body: punchInput,
+    status: 200,
+    response: '`{status: "applied", member, state, entry}` (201 for `in`) or, for an offline ' +
+      'punch (`at`) a rule refuses, `{status: "conflict", conflict: {id, code, message}}`. ' +
+      "The same `idempotencyKey` again answers the first answer (`Idempotent-Replayed: true`). " +
+      "422 `punch_time_out_of_range` (over 72 h late or in the future); live refusals are the " +
+      "clock's 409s; 404 `unknown_pin`; 429 `too_many_attempts`.",
+    auth: "kiosk",
+  },
+  // Branding (issue #10 section 3; docs/branding.md)
+  {
+    method: "get",
+    path: `${ORG}/branding`,
+    summary: "Read the branding",
+    tag: "Branding",
+    status: 200,
+    response:
+      "`{accentColor, contrast, requiredContrast, logoUrl, customDomain, featureEnabled}` " +
+      "(admins). The accent colour is changed with `PATCH …/settings {branding: {accentColor}}`.",
+    auth: "org",
+    scope: "settings:read",
+  },
+  {
+    method: "put",
+    path: `${ORG}/branding/logo`,
+    summary: "Upload the logo",
+    tag: "Branding",
+    rawBody: LOGO_TYPES,
+    status: 200,
+    response: "`{logoUrl}`: a public, versioned URL (cached for a year). The body is the image " +
+      "itself, PNG, JPEG or WebP, checked by its bytes (the declared type must match; never " +
+      "SVG): 413 `payload_too_large` over 256 KiB, 422 `unsupported_image` (details.reason " +
+      "`type_not_accepted`, `type_mismatch`, `malformed`) otherwise.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/branding/logo`,
+    summary: "Remove the logo",
+    tag: "Branding",
+    status: 204,
+    response: "Removed (also when there was none).",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "put",
+    path: `${ORG}/branding/domain`,
+    summary: "Set the custom domain",
+    tag: "Branding",
+    body: domainInput,
+    status: 200,
+    response: '`{domain, status: "pending", txtName, txtValue}`: create a TXT record ' +
+      "`txtName` holding `txtValue`, then verify. The same domain again keeps its record.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "post",
+    path: `${ORG}/branding/domain/verify`,
+    summary: "Verify the custom domain",
+    tag: "Branding",
+    status: 200,
+    response: '`{domain, status: "verified"}` when the TXT record holds the value; 422 ' +
+      "`domain_not_verified` otherwise, 409 `domain_taken` when another organization verified " +
+      "the domain first.",
+    auth: "org",
+    scope: "settings:write",
+  },
+  {
+    method: "delete",
+    path: `${ORG}/branding/domain`,
+    summary: "Remove the custom domain",
+    tag: "Branding",
+    status: 204,
+    response: "Removed; the domain no longer serves this organization's pages.",
+    auth: "org",
+    scope: "settings:write",
   },
 ];

@@ -33,6 +33,7 @@ import {
   clockPanelUseCase,
 } from "../../lib/clock/use_cases.ts";
 import { weekUseCase } from "../../lib/entries/use_cases.ts";
+import { ownResumePointUseCase } from "../../lib/presence/use_cases.ts";
 import type { FlashCode } from "../../components/flash.ts";
 import { ClockPage } from "../../components/views/clock.tsx";
 import { MyWeekPage } from "../../components/views/my_week.tsx";
@@ -110,6 +111,7 @@ async function punch(c: AppContext, action: ClockAction, values: Record<string, 
 async function clockPage(c: AppContext, failure?: FormFailure) {
   const ctx = requestContext(c);
   const { org } = ctx;
+  const liveAfter = await ownResumePointUseCase(ctx);
   const panel = await clockPanelUseCase(ctx);
   const { state, entry } = panel;
   return renderPage(
@@ -122,6 +124,7 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
         timeZone: org.timeZone,
         state,
         entry: entry && {
+          id: entry.id,
           start: entry.start,
           end: entry.end,
           breaks: entry.breaks,
@@ -144,6 +147,7 @@ async function clockPage(c: AppContext, failure?: FormFailure) {
           paid,
         })),
         enabledFeatures: ctx.entitlements.features,
+        liveAfter,
       }}
     />,
     failure?.status,

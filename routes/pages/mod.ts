@@ -20,13 +20,19 @@
  * | `GET/POST /o/:orgId/notifications` | members (own choices); admins also the org's settings |
  * | `GET/POST /unsubscribe?token=` | whoever holds a mailed unsubscribe link |
  * | `GET/POST /o/:orgId/webhooks`, `GET /o/:orgId/webhooks/:webhookId` | admins |
+ * | `GET/POST /o/:orgId/kiosks` | admins (`kiosks.tsx`) |
+ * | `GET/POST /o/:orgId/members/:userId/pin` | admins, or the member (a kiosk PIN) |
+ * | `POST /o/:orgId/kiosk-conflicts/:conflictId/resolve` | managers, admins |
+ * | `GET/POST /o/:orgId/branding`, `POST /o/:orgId/branding/logo` | admins |
  * | `GET /pricing` | everyone |
  * | `GET /docs/api` | everyone: the API reference (`/api/v1/openapi.json`) |
+ * | `GET /kiosk`, `GET /kiosk/sw.js` | everyone: a kiosk device (its cookie, no session) |
  * | `GET /ops`, `GET /ops/orgs/:orgId` | operators (`OPERATOR_EMAILS`); everyone else 404 |
  *
  * Pages of an organization use its entitlements (`routes/middleware/plan.ts`): the navigation
  * hides features that are off, admins see the subscription notice, and pages of a feature that
- * is off answer 403 (`feature_not_in_plan` / `feature_disabled`).
+ * is off answer 403 (`feature_not_in_plan` / `feature_disabled`). With the plan's `branding`,
+ * they show the organization's logo and accent colour (`routes/middleware/custom_domain.ts`).
  *
  * @module
  */
@@ -52,9 +58,13 @@ import { notificationPages } from "./notifications.tsx";
 import { unsubscribePages } from "./unsubscribe.tsx";
 import { webhookPages } from "./webhooks.tsx";
 import { exportPages } from "./exports.tsx";
+import { kioskPages } from "./kiosks.tsx";
+import { brandingPages } from "./branding.tsx";
+import { orgPageBranding } from "../middleware/custom_domain.ts";
 import { orgMember, signedIn } from "./guards.ts";
 import { onPageError, statusPage } from "./errors.tsx";
 import { apiDocsPages } from "./api_docs.tsx";
+import { kioskDevicePages } from "./kiosk.tsx";
 
 const orgScoped = new Hono<AppEnv>()
   .get("/", (c) => c.redirect(`/o/${c.req.param("orgId")}/clock`, 303))
@@ -70,7 +80,9 @@ const orgScoped = new Hono<AppEnv>()
   .route("/", apiKeyPages)
   .route("/", notificationPages)
   .route("/", webhookPages)
-  .route("/", exportPages);
+  .route("/", exportPages)
+  .route("/", kioskPages)
+  .route("/", brandingPages);
 orgScoped.onError(onPageError);
 
 /** Every page route. */
@@ -80,11 +92,12 @@ export const pages = new Hono<AppEnv>()
   .route("/", orgPages)
   .route("/", pricingPages)
   .route("/", apiDocsPages)
+  .route("/", kioskDevicePages)
   .route("/", opsPages)
   .route("/", invitationPages)
   .route("/", unsubscribePages)
-  .use("/o/:orgId", signedIn(), orgMember())
-  .use("/o/:orgId/*", signedIn(), orgMember())
+  .use("/o/:orgId", signedIn(), orgMember(), orgPageBranding())
+  .use("/o/:orgId/*", signedIn(), orgMember(), orgPageBranding())
   .route("/o/:orgId", orgScoped)
   // Unknown pages under the app's own prefixes answer with an HTML page, not the API's JSON.
   .get("/o/*", (c) => statusPage(c, 404))

@@ -13,8 +13,13 @@ import { IslandCollector, IslandsContext } from "../../components/islands.tsx";
 import type { LayoutOrg, LayoutProps, NavSection } from "../../components/Layout.tsx";
 import { flashMessage } from "../../components/flash.ts";
 import { entitlements } from "../middleware/plan.ts";
+import { PageBrandingContext } from "../../components/page_branding.ts";
+import { pageBrandingOf } from "../middleware/custom_domain.ts";
 
-/** Render `page` (a `<Layout>` tree) as the response, `no-store` since pages are personal. */
+/**
+ * Render `page` (a `<Layout>` tree) as the response, `no-store` since pages are personal. The
+ * layout shows the request's branding (the organization's pages, a custom domain's sign-in).
+ */
 export function renderPage(
   c: AppContext,
   page: VNode,
@@ -22,7 +27,9 @@ export function renderPage(
 ): Response {
   const collector = new IslandCollector();
   const html = renderToString(
-    <IslandsContext.Provider value={collector}>{page}</IslandsContext.Provider>,
+    <IslandsContext.Provider value={collector}>
+      <PageBrandingContext.Provider value={pageBrandingOf(c)}>{page}</PageBrandingContext.Provider>
+    </IslandsContext.Provider>,
   );
   c.header("Cache-Control", "no-store");
   return c.html(`<!DOCTYPE html>${html}`, status);

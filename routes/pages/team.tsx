@@ -25,30 +25,41 @@ import {
 import { entryBody, entryDelete, entryPatch } from "../../lib/entries/schemas.ts";
 import { localDateOf } from "../../lib/time/week.ts";
 import { toDateTimeLocal } from "../../lib/time/local.ts";
-import { clockTime } from "../../components/format.ts";
 import type { FlashCode } from "../../components/flash.ts";
-import { MemberWeekPage, TeamPage, type TeamRow } from "../../components/views/team.tsx";
+import { MemberWeekPage, TeamPage } from "../../components/views/team.tsx";
+import type { TeamBoardProps } from "../../islands/TeamBoard.tsx";
+import { liveResumePointUseCase } from "../../lib/presence/use_cases.ts";
 import type { EntryFormState } from "../../components/views/entry_forms.tsx";
 import { formFailure, readForm } from "./forms.ts";
 import { dateTimeField, textField, validateForm } from "./form_adapter.ts";
 import { chrome, renderPage } from "./render.tsx";
 import { weekData } from "./week_data.ts";
 import { dateParam } from "./dates.ts";
+import { openConflictRows } from "./kiosks.tsx";
+import { KioskConflicts } from "../../components/views/kiosks.tsx";
 
 /** What the correction forms say for a field left empty. */
 const WHEN_EMPTY = { reason: "Enter a reason" };
 
-async function teamRows(c: AppContext): Promise<TeamRow[]> {
+/** The live board's props: the resume point first, then the rows (nothing missed between). */
+async function teamBoard(c: AppContext): Promise<TeamBoardProps> {
   const ctx = requestContext(c);
-  const tz = ctx.org.timeZone;
-  return (await teamBoardUseCase(ctx)).map((r) => ({
-    id: r.userId,
-    name: r.name,
-    role: r.role,
-    state: r.state,
-    sinceLabel: r.since === null ? null : clockTime(r.since, tz),
-    sinceIso: r.since === null ? null : new Date(r.since).toISOString(),
-  }));
+  const lastEventId = await liveResumePointUseCase(ctx);
+  const rows = await teamBoardUseCase(ctx);
+  return {
+    orgId: ctx.org.id,
+    timeZone: ctx.org.timeZone,
+    date: localDateOf(ctx.now, ctx.org.timeZone).toString(),
+    serverNow: ctx.now,
+    lastEventId,
+    rows: rows.map((r) => ({
+      id: r.userId,
+      name: r.name,
+      role: r.role,
+      state: r.state,
+      since: r.since,
+    })),
+  };
 }
 
 async function memberWeek(
@@ -137,10 +148,15 @@ export async function applyCorrection(
 /** Routes under `/o/:orgId` for managers and admins (the use cases refuse everyone else). */
 export const teamPages = new Hono<AppEnv>()
   .get("/team", async (c) => {
-    const rows = await teamRows(c);
-    const { org, now } = requestContext(c);
-    const date = localDateOf(now, org.timeZone).toString();
-    return renderPage(c, <TeamPage {...chrome(c, "team")} rows={rows} date={date} />);
+    const { org } = requestContext(c);
+    const board = await teamBoard(c);
+    const conflicts = await openConflictRows(c);
+    return renderPage(
+      c,
+      <TeamPage {...chrome(c, "team")} board={board}>
+        <KioskConflicts orgId={org.id} rows={conflicts} />
+      </TeamPage>,
+    );
   })
   .get("/team/:userId", (c) => memberWeek(c))
   .post("/team/:userId", async (c) => {

@@ -11,7 +11,16 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../app.ts";
 import { addMemberWithLogin, Client, signUpOrg, type TestApp } from "../helpers.ts";
-import { assertApiError, DAY, HOUR, iso, snapshot, uniqueEmail, withApp } from "./support.ts";
+import {
+  answerText,
+  assertApiError,
+  DAY,
+  HOUR,
+  iso,
+  snapshot,
+  uniqueEmail,
+  withApp,
+} from "./support.ts";
 import { type Scope, SCOPES } from "../../lib/apikeys/scopes.ts";
 import { ROUTES } from "../../routes/openapi/registry.ts";
 
@@ -67,6 +76,8 @@ function fill(path: string, ids: Ids): string {
         return ids.requestId;
       case "webhookId":
       case "deliveryId":
+      case "kioskId":
+      case "conflictId":
         // No endpoint exists: a key with the scope is answered 404, never 401 or 403.
         return ids.entryId;
       case "exportId":
@@ -127,6 +138,8 @@ function bodyFor(route: string, ids: Ids): unknown {
     },
     "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
     "POST /api/v1/orgs/:orgId/api-keys": { name: "Sweep", scopes: ["members:read"] },
+    "PUT /api/v1/orgs/:orgId/members/:userId/pin": { pin: "97531" },
+    "POST /api/v1/orgs/:orgId/kiosks": { name: "Sweep" },
     "POST /api/v1/orgs/:orgId/exports": {
       kind: "time_entries",
       format: "csv",
@@ -246,7 +259,7 @@ Deno.test("scope sweep: every org route refuses a key without its scope and admi
         bodyFor(route, ids),
         { authorization: `Bearer ${key}` },
       );
-      const text = await res.text();
+      const text = await answerText(res);
       const json = /^application\/json/.test(res.headers.get("content-type") ?? "");
       // deno-lint-ignore no-explicit-any
       const body: any = json && text ? JSON.parse(text) : text;

@@ -170,7 +170,7 @@ Deno.test("security: org routes take the cookie or a scoped key; identity routes
   for (const [method, path, o] of operations(doc)) {
     if (!path.startsWith(`${API_PREFIX}/orgs/{orgId}`)) continue;
     const names = (o.security as Json[]).map((s) => Object.keys(s)[0]);
-    const keysRefused = /\/(billing|api-keys|notification-preferences)(\/|$)/.test(path);
+    const keysRefused = /\/(billing|api-keys|notification-preferences|live\/me)(\/|$)/.test(path);
     assert.deepEqual(
       names,
       keysRefused ? ["sessionCookie"] : ["sessionCookie", "bearerApiKey"],

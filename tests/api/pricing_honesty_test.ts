@@ -1,6 +1,6 @@
 /**
  * Defect 14: the pricing page, the billing page and `docs/plans.md` sell only what is built.
- * The kiosk, branding and single sign-on do not exist yet: they are marked
+ * The kiosk and single sign-on do not exist yet: they are marked
  * "coming soon", never "Included" (or "yes"). Job locations are capped at 500 per organization on
  * every plan, so no plan offers "Unlimited" locations.
  */
@@ -12,7 +12,7 @@ import { plansMarkdown } from "../../lib/billing/catalog_text.ts";
 import { type Feature, FEATURE_LABELS, PLAN_IDS, PLANS } from "../../lib/billing/plans.ts";
 
 /** Not built yet (the spec, written out rather than imported from the catalog). */
-const UNBUILT: Feature[] = ["kiosk", "branding", "sso"];
+const UNBUILT: Feature[] = ["sso"];
 /** Built and sold. */
 const BUILT: Feature[] = [
   "geofencing",
@@ -20,6 +20,8 @@ const BUILT: Feature[] = [
   "pto",
   "timesheetApproval",
   "customReports",
+  "kiosk",
+  "branding",
 ];
 
 /** The `<tr>` of the element with `data-feature="f"` (empty when absent). */

@@ -172,3 +172,16 @@ let emails = 0;
 export function uniqueEmail(tag = "p"): string {
   return `${tag}${++emails}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 }
+
+/**
+ * The body of `res` as text; for an event stream (`GET …/live`, which never ends by itself) only
+ * its first chunk, after which the stream is cancelled (the client disconnects). Sweeps that
+ * call every route read answers with this, so an open stream does not hang them.
+ */
+export async function answerText(res: Response): Promise<string> {
+  if (!/^text\/event-stream/.test(res.headers.get("content-type") ?? "")) return await res.text();
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}

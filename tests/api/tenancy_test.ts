@@ -15,6 +15,7 @@ import { addMemberWithLogin, Client, signUpOrg, type TestApp } from "../helpers.
 import { latestInvitationToken } from "./invitation_support.ts";
 import {
   addMember,
+  answerText,
   assertApiError,
   assertSameSnapshot,
   DAY,
@@ -56,6 +57,11 @@ interface TenantIds {
   deliveryId: string;
   /** A finished export of the organization's time entries. */
   exportId: string;
+  /** A paired kiosk, and a second one (revoked by the control run). */
+  kioskId: string;
+  spareKioskId: string;
+  /** A kiosk conflict (an offline punch that overlapped). */
+  conflictId: string;
 }
 
 /**
@@ -63,7 +69,14 @@ interface TenantIds {
  * at once (connection refused) instead of leaving the machine; loopback needs
  * `ALLOW_PRIVATE_WEBHOOKS=true`.
  */
-const SWEEP_DEPS = { config: loadConfig({ KV_PATH: ":memory:", ALLOW_PRIVATE_WEBHOOKS: "true" }) };
+const SWEEP_DEPS = {
+  config: loadConfig({
+    KV_PATH: ":memory:",
+    ALLOW_PRIVATE_WEBHOOKS: "true",
+    // Custom domain checks ask a loopback port nothing answers on: never the network.
+    DNS_NAMESERVER: "127.0.0.1:9",
+  }),
+};
 
 /** A loopback port nothing listens on. */
 function closedPort(): number {
@@ -158,6 +171,21 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
     to: "2026-11-01",
   });
   assert.equal(exported.status, 202, JSON.stringify(exported.body));
+  const kiosk = (n: number) =>
+    admin.client.json("POST", `${base}/kiosks`, { name: `${name} tablet ${n}` });
+  const [tablet, spareTablet] = [await kiosk(1), await kiosk(2)];
+  assert.equal(tablet.status, 201, JSON.stringify(tablet.body));
+  const device = new Client(app);
+  const paired = await device.json("POST", "/api/v1/kiosk/pair", { code: tablet.body.pairingCode });
+  assert.equal(paired.status, 200, JSON.stringify(paired.body));
+  const pin = await admin.client.json("PUT", `${base}/members/${quiet.id}/pin`, { pin: "8642" });
+  assert.equal(pin.status, 204, JSON.stringify(pin.body));
+  const conflict = await device.json("POST", "/api/v1/kiosk/punch", {
+    pin: "8642",
+    action: "in",
+    at: iso(day - 3 * DAY + 10 * HOUR),
+  });
+  assert.equal(conflict.body.status, "conflict", JSON.stringify(conflict.body));
   const me = await admin.client.json("GET", `/api/v1/orgs/${admin.orgId}`);
   return {
     ids: {
@@ -177,6 +205,9 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       spareWebhookId: spareWebhook.body.id,
       deliveryId: delivery.body.id,
       exportId: exported.body.id,
+      kioskId: tablet.body.id,
+      spareKioskId: spareTablet.body.id,
+      conflictId: conflict.body.conflict.id,
     },
     admin: admin.client,
     adminId: admin.userId,
@@ -209,6 +240,10 @@ async function buildTenant(app: TestApp, name: string): Promise<Tenant> {
       delivery.body.id,
       delivery.body.messageId,
       `${name} hook`,
+      tablet.body.id,
+      spareTablet.body.id,
+      `${name} tablet`,
+      conflict.body.conflict.id,
     ],
   };
 }
@@ -218,12 +253,21 @@ interface RouteDef {
   path: string;
 }
 
+/**
+ * Routes that name an organization but are public by design, each with its reason; they are
+ * tested on their own.
+ * - the logo: mails and the kiosk show it to people who are not signed in; its URL names no
+ *   secret and it serves nothing but the image (`tests/api/branding_test.ts`).
+ */
+const PUBLIC_ORG_ROUTES = new Set(["GET /branding/:orgId/logo/:version"]);
+
 /** Every distinct route of the app whose path names an organization. */
 function orgRoutes(app: TestApp): RouteDef[] {
   const seen = new Set<string>();
   const out: RouteDef[] = [];
   for (const r of createApp(app.deps).routes) {
     if (!/:org/i.test(r.path)) continue;
+    if (PUBLIC_ORG_ROUTES.has(`${r.method} ${r.path}`)) continue;
     const id = `${r.method} ${r.path}`;
     if (seen.has(id)) continue;
     seen.add(id);
@@ -266,6 +310,10 @@ function idsFor(name: string, route: RouteDef, ids: TenantIds): string {
       return ids.deliveryId;
     case "exportId":
       return ids.exportId;
+    case "kioskId":
+      return route.method === "DELETE" ? ids.spareKioskId : ids.kioskId;
+    case "conflictId":
+      return ids.conflictId;
   }
   throw new Error(
     `tenancy sweep: no substitution for :${name} in ${route.method} ${route.path}; ` +
@@ -310,6 +358,8 @@ function bodyFor(route: RouteDef, entities: TenantIds): unknown {
     },
     "PATCH /api/v1/orgs/:orgId/locations/:id": { radiusMeters: 75 },
     "PATCH /api/v1/orgs/:orgId/webhooks/:webhookId": { description: "sweep" },
+    "PUT /api/v1/orgs/:orgId/members/:userId/pin": { pin: "97531" },
+    "PUT /api/v1/orgs/:orgId/branding/domain": { domain: "hours.sweep.example" },
   };
   const key = `${route.method} ${route.path}`;
   if (key in bodies) return bodies[key];
@@ -354,7 +404,7 @@ async function call(
   entities: TenantIds,
 ): Promise<JsonAnswer & { text: string }> {
   const res = await client.request(method, path, bodyFor({ ...route, method }, entities));
-  const text = await res.text();
+  const text = await answerText(res);
   let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
