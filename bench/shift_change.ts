@@ -36,8 +36,10 @@ const { values } = parseArgs({
     members: { type: "string", default: "10" },
     connections: { type: "string", default: "500" },
     modes: { type: "string", default: "on,off" },
+    spread: { type: "string", default: "60" },
   },
 });
+const SPREAD_MS = Number(values.spread) * 1000;
 const ORGS = Number(values.orgs);
 const MEMBERS = Number(values.members);
 const CONNECTIONS = Number(values.connections);
@@ -114,8 +116,19 @@ function summarize(latencies: number[], seconds: number, errors: number): Wave {
   };
 }
 
-/** One punch per person over `connections` concurrent clients, in a shuffled order. */
-async function wave(base: string, people: Person[], op: "in" | "out", connections: number) {
+/**
+ * One punch per person over at most `connections` concurrent clients, in a shuffled order: as
+ * fast as the server answers (`spreadMs` 0: the burst, a capacity test), or arriving evenly over
+ * `spreadMs` (a shift change: people reach the clock over a minute, each one's latency measured
+ * from the moment they punch).
+ */
+async function wave(
+  base: string,
+  people: Person[],
+  op: "in" | "out",
+  connections: number,
+  spreadMs = 0,
+) {
   const order = [...people].sort(() => Math.random() - 0.5);
   const latencies: number[] = [];
   let errors = 0;
@@ -123,8 +136,12 @@ async function wave(base: string, people: Person[], op: "in" | "out", connection
   const started = performance.now();
   await Promise.all(Array.from({ length: connections }, async () => {
     while (next < order.length) {
-      const p = order[next++];
-      const t = performance.now();
+      const i = next++;
+      const p = order[i];
+      const due = started + (spreadMs * i) / order.length;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t = spreadMs ? Math.min(performance.now(), Math.max(due, started)) : performance.now();
       try {
         const res = await fetch(`${base}/api/v1/orgs/${p.orgId}/clock/${op}`, {
           method: "POST",
@@ -236,16 +253,21 @@ try {
       await new Promise((r) => setTimeout(r, 3_000));
       stopIdle();
       const idleReads = await idle;
-      for (const op of ["in", "out"] as const) {
-        let stop!: () => void;
-        const reads = readLoop(app.baseUrl, reader, new Promise<void>((r) => stop = r));
-        t = performance.now();
-        const w = await wave(app.baseUrl, everyone, op, CONNECTIONS);
-        stop();
-        const r = await reads;
-        rows.push(line(`group commit ${mode}: clock ${op}, ${everyone.length} members`, w));
-        rows.push(line(`group commit ${mode}: week listing during clock ${op}`, r.week));
-        rows.push(line(`group commit ${mode}: month hours report during clock ${op}`, r.report));
+      for (
+        const [spread, label] of [[SPREAD_MS, `over ${SPREAD_MS / 1000} s`], [0, "burst"]] as const
+      ) {
+        for (const op of ["in", "out"] as const) {
+          let stop!: () => void;
+          const reads = readLoop(app.baseUrl, reader, new Promise<void>((r) => stop = r));
+          t = performance.now();
+          const w = await wave(app.baseUrl, everyone, op, CONNECTIONS, spread);
+          stop();
+          const r = await reads;
+          const what = `clock ${op} ${label}`;
+          rows.push(line(`group commit ${mode}: ${what}, ${everyone.length} members`, w));
+          rows.push(line(`group commit ${mode}: week listing during ${what}`, r.week));
+          rows.push(line(`group commit ${mode}: month hours report during ${what}`, r.report));
+        }
       }
       rows.push(line(`group commit ${mode}: week listing, idle`, idleReads.week));
       rows.push(line(`group commit ${mode}: month hours report, idle`, idleReads.report));
