@@ -18,9 +18,11 @@
  * its versionstamp; nothing in ClockFlow orders by versionstamp (audit records, cursors and
  * idempotency records are keyed by time-ordered ids).
  *
- * One batch is in flight per store at a time; operations that conflict with the batch being
- * formed wait for the next one, and an operation never overtakes an earlier conflicting one
- * (keys touched by a waiting member are reserved), so per-key arrival order is kept.
+ * Up to {@linkcode GroupCommitOptions.maxInFlight} batches are in flight per store, and a batch
+ * never touches a key of another batch in flight, so they commute; operations that conflict with
+ * the batch being formed (or one in flight) wait for a later one, and an operation never
+ * overtakes an earlier conflicting one (keys touched by a waiting member are reserved), so
+ * per-key arrival order is kept.
  *
  * @module
  */
@@ -51,6 +53,8 @@ export interface GroupCommitOptions {
   maxKeyBytes: number;
   /** Members per packed operation. */
   maxMembers: number;
+  /** Batches committed at once (they never touch each other's keys). */
+  maxInFlight: number;
 }
 
 /** Defaults for the local SQLite backend. */
@@ -61,6 +65,7 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   maxBytes: 600 * 1024,
   maxKeyBytes: 64 * 1024,
   maxMembers: 64,
+  maxInFlight: 4,
 };
 
 /** What happened to each commit (for tests and benchmarks). */
@@ -94,6 +99,9 @@ export class GroupCommitter {
   ) => Promise<Deno.KvCommitResult | Deno.KvCommitError>;
   #queue: Pending[] = [];
   #draining = false;
+  #inFlight = 0;
+  /** Keys of the batches in flight, with how many batches hold each. */
+  readonly #busy = new Map<string, number>();
   /** Counters since the store opened. */
   readonly stats: GroupCommitStats = { commits: 0, operations: 0, unpacked: 0 };
   /**
@@ -131,14 +139,33 @@ export class GroupCommitter {
     this.#draining = true;
     // Operations committed in the same tick as this one join its batch.
     await Promise.resolve();
-    try {
-      while (this.#queue.length) {
-        const batch = this.#takeBatch();
-        if (batch.length === 1) await this.#settleAlone(batch[0]);
-        else await this.#commitPacked(batch);
-      }
-    } finally {
-      this.#draining = false;
+    this.#draining = false;
+    this.#launch();
+  }
+
+  /**
+   * Start batches while fewer than {@linkcode GroupCommitOptions.maxInFlight} are in flight. A
+   * batch never touches a key of a batch still in flight (those keys are reserved), so batches in
+   * flight together commute and the backend may apply them in any order; pipelining them keeps
+   * the database busy while JavaScript settles the previous batch.
+   */
+  #launch(): void {
+    while (this.#queue.length && this.#inFlight < this.#options.maxInFlight) {
+      const batch = this.#takeBatch();
+      if (batch.length === 0) return;
+      this.#inFlight++;
+      const keys = batch.flatMap((p) => [...p.writes, ...p.sums, ...p.checks]);
+      for (const k of keys) this.#busy.set(k, (this.#busy.get(k) ?? 0) + 1);
+      const run = batch.length === 1 ? this.#settleAlone(batch[0]) : this.#commitPacked(batch);
+      run.finally(() => {
+        this.#inFlight--;
+        for (const k of keys) {
+          const n = this.#busy.get(k)! - 1;
+          if (n === 0) this.#busy.delete(k);
+          else this.#busy.set(k, n);
+        }
+        this.#launch();
+      });
     }
   }
 
@@ -152,6 +179,7 @@ export class GroupCommitter {
     const checks = new Set<string>();
     /** Keys of members left waiting: later members touching them wait too. */
     const reserved = new Set<string>();
+    const busy = this.#busy;
     let nChecks = 0, nMutations = 0, bytes = 0, keyBytes = 0;
     for (const p of this.#queue) {
       const fits = batch.length < o.maxMembers &&
@@ -159,11 +187,13 @@ export class GroupCommitter {
         nMutations + p.op.mutations.length <= o.maxMutations &&
         bytes + p.bytes <= o.maxBytes &&
         keyBytes + p.keyBytes <= o.maxKeyBytes;
-      const compatible = batch.length === 0 || (fits &&
+      const inFlightTouched = busy.size > 0 && (touchesMap(p.writes, busy) ||
+        touchesMap(p.sums, busy) || touchesMap(p.checks, busy));
+      const compatible = !inFlightTouched && (batch.length === 0 || (fits &&
         !touches(p.writes, writes, sums, checks) &&
         !touches(p.sums, writes, null, checks) &&
         !touches(p.checks, writes, sums, null) &&
-        !touchesAny(p, reserved));
+        !touchesAny(p, reserved)));
       if (!compatible) {
         rest.push(p);
         for (const k of p.writes) reserved.add(k);
@@ -245,6 +275,11 @@ function touches(
   for (const k of mine) {
     if (a?.has(k) || b?.has(k) || c?.has(k)) return true;
   }
+  return false;
+}
+
+function touchesMap(mine: Set<string>, busy: Map<string, number>): boolean {
+  for (const k of mine) if (busy.has(k)) return true;
   return false;
 }
 
