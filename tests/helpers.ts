@@ -9,6 +9,7 @@ import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { Store } from "../lib/kv/mod.ts";
 import type { AppDeps } from "../routes/context.ts";
+import type { Job, JobTransport } from "../lib/jobs/jobs.ts";
 import { DEFAULT_THROTTLE } from "../lib/identity/throttle.ts";
 import { KvMailbox } from "../lib/mail/mail.ts";
 
@@ -160,4 +161,17 @@ export async function addMemberWithLogin(
   });
   if (s.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(s.body)}`);
   return { client, userId: res.body.id as string, email };
+}
+
+/** A job transport that only records what it is handed (nothing runs); `take()` empties it. */
+export class RecordingTransport implements JobTransport {
+  readonly jobs: Job[] = [];
+  enqueue(job: Job): Promise<void> {
+    this.jobs.push(job);
+    return Promise.resolve();
+  }
+  /** The jobs handed over since the last call. */
+  take(): Job[] {
+    return this.jobs.splice(0);
+  }
 }

@@ -5,25 +5,20 @@
  */
 
 import assert from "node:assert/strict";
-import { addMemberWithLogin, type Client, signUpOrg, type TestApp, testApp } from "../helpers.ts";
-import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
+import {
+  addMemberWithLogin,
+  type Client,
+  RecordingTransport,
+  signUpOrg,
+  type TestApp,
+  testApp,
+} from "../helpers.ts";
+import type { Job } from "../../lib/jobs/jobs.ts";
 import type { KvMailbox } from "../../lib/mail/mail.ts";
 import { loadConfig } from "../../config.ts";
 import { WebhookSubscriber } from "../fakes/webhook_subscriber.ts";
 import { EVENT_TYPES, type OrgEvent, type Subscriptions } from "../../lib/events/events.ts";
-import { HOUR, type JsonAnswer } from "./support.ts";
-
-/** A transport that only records what it is handed. */
-class RecordingTransport implements JobTransport {
-  readonly jobs: Job[] = [];
-  enqueue(job: Job): Promise<void> {
-    this.jobs.push(job);
-    return Promise.resolve();
-  }
-  take(): Job[] {
-    return this.jobs.splice(0);
-  }
-}
+import { bodyOf, HOUR } from "./support.ts";
 
 async function subscribe(app: TestApp, orgId: string, subs: Subscriptions): Promise<void> {
   const scope = await app.store.scopeForJob(orgId);
@@ -50,11 +45,7 @@ async function delivered(app: TestApp, orgId: string, jobs: Job[]): Promise<stri
   return out;
 }
 
-async function ok(res: Promise<JsonAnswer>, status = 200) {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
+const ok = bodyOf;
 
 Deno.test("events: each change emits its event to subscribed endpoints only, in its commit", async () => {
   const transport = new RecordingTransport();

@@ -7,15 +7,11 @@
 
 import assert from "node:assert/strict";
 import { Client, signUpOrg } from "../helpers.ts";
-import { type JsonAnswer, withApp } from "./support.ts";
+import { bodyOf, withApp } from "./support.ts";
 import { logoPath, sendBytes } from "./branding_support.ts";
 import { PNG } from "../fixtures/images.ts";
 
-async function ok(res: Promise<JsonAnswer>, status = 200) {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
+const ok = bodyOf;
 
 Deno.test("kiosk: the paired tablet shows the organization's accent colour and logo, and none when branding is off", async () => {
   await withApp(async (app) => {

@@ -7,13 +7,9 @@
 
 import assert from "node:assert/strict";
 import { Client, signUpOrg } from "../helpers.ts";
-import { addMember, type JsonAnswer, withApp } from "./support.ts";
+import { addMember, bodyOf, withApp } from "./support.ts";
 
-async function ok(res: Promise<JsonAnswer>, status = 200) {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
+const ok = bodyOf;
 
 Deno.test("kiosk: a refused punch stamped now is a 409 for the screen; stamped earlier it is a conflict for managers", async () => {
   await withApp(async (app) => {

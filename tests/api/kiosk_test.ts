@@ -5,8 +5,14 @@
  */
 
 import assert from "node:assert/strict";
-import { addMemberWithLogin, Client, signUpOrg, type TestApp, testApp } from "../helpers.ts";
-import type { Job, JobTransport } from "../../lib/jobs/jobs.ts";
+import {
+  addMemberWithLogin,
+  Client,
+  RecordingTransport,
+  signUpOrg,
+  type TestApp,
+  testApp,
+} from "../helpers.ts";
 import { loadConfig } from "../../config.ts";
 import { EVENT_TYPES, type OrgEvent } from "../../lib/events/events.ts";
 import { presenceEventsAfter } from "../../lib/presence/presence.ts";
@@ -14,31 +20,15 @@ import {
   addMember,
   assertApiError,
   assertSameSnapshot,
+  bodyOf,
   HOUR,
   iso,
-  type JsonAnswer,
   MINUTE,
   snapshot,
   withApp,
 } from "./support.ts";
 
-/** A transport that only records what it is handed. */
-class RecordingTransport implements JobTransport {
-  readonly jobs: Job[] = [];
-  enqueue(job: Job): Promise<void> {
-    this.jobs.push(job);
-    return Promise.resolve();
-  }
-  take(): Job[] {
-    return this.jobs.splice(0);
-  }
-}
-
-async function ok(res: Promise<JsonAnswer>, status = 200) {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
+const ok = bodyOf;
 
 /** An organization with an admin, a paired kiosk and a kiosk-only member with a PIN. */
 async function setup(app: TestApp, kioskBody: Record<string, unknown> = { name: "Front door" }) {

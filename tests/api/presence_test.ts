@@ -5,14 +5,10 @@
 
 import assert from "node:assert/strict";
 import { addMemberWithLogin, signUpOrg, type TestApp } from "../helpers.ts";
-import { type JsonAnswer, withApp } from "./support.ts";
+import { bodyOf, withApp } from "./support.ts";
 import { PRESENCE_SEQ_PARTS, presenceEventsAfter } from "../../lib/presence/presence.ts";
 
-async function ok(res: Promise<JsonAnswer>, status = 200) {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
+const ok = bodyOf;
 
 async function presence(app: TestApp, orgId: string) {
   const scope = (await app.store.scopeForJob(orgId))!;

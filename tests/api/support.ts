@@ -105,6 +105,14 @@ export function assertSameSnapshot(before: Snapshot, after: Snapshot, label = ""
 // deno-lint-ignore no-explicit-any
 export type JsonAnswer = { status: number; body: any; headers: Headers };
 
+/** The body of `res` after asserting its status (default 200), naming the body when it differs. */
+// deno-lint-ignore no-explicit-any
+export async function bodyOf(res: Promise<JsonAnswer>, status = 200): Promise<any> {
+  const r = await res;
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  return r.body;
+}
+
 /**
  * Assert `res` is the API's error shape `{error:{code,message,details?}}` with `status` and
  * `code` (when given), answered as JSON.
