@@ -7,26 +7,16 @@
  */
 
 import assert from "node:assert/strict";
-import { signUpOrg, testApp } from "../helpers.ts";
-import {
-  closeBrowsers,
-  ensureBuilt,
-  openPage,
-  serveApp,
-  signIn,
-  watchProblems,
-} from "./chromium.ts";
+import { signUpOrg } from "../helpers.ts";
+import { openPage, signIn, watchProblems, withServedApp } from "./chromium.ts";
 
 Deno.test("clock island: a break started with a type keeps it when it ends", async () => {
-  await ensureBuilt();
-  const app = await testApp();
-  const server = serveApp(app);
-  try {
+  await withServedApp(async (app, base) => {
     const { client, orgId, email } = await signUpOrg(app, "Break Types", "America/New_York");
     const page = await openPage();
     const problems: string[] = [];
     await watchProblems(page, problems);
-    await signIn(page, server.base, email, `/o/${orgId}/clock`);
+    await signIn(page, base, email, `/o/${orgId}/clock`);
     await page.waitForSelector("html[data-islands=hydrated]");
     // Clocked out: no break picker.
     assert.equal(await page.getByLabel("Break type").count(), 0);
@@ -58,9 +48,5 @@ Deno.test("clock island: a break started with a type keeps it when it ends", asy
     const second = await client.json("GET", `/api/v1/orgs/${orgId}/clock`);
     assert.equal(second.body.entry.breaks[1].typeId, null);
     assert.deepEqual(problems, []);
-  } finally {
-    await closeBrowsers();
-    await server.shutdown();
-    app.close();
-  }
+  });
 });

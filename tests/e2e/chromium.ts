@@ -9,7 +9,8 @@
  */
 
 import { type BrowserContext, chromium, type Geolocation, type Page } from "playwright-core";
-import type { TestApp } from "../helpers.ts";
+import { type TestApp, testApp } from "../helpers.ts";
+import type { AppDeps } from "../../routes/context.ts";
 import { buildIslands } from "../../scripts/build_islands.ts";
 
 /** Where the Chromium the tests drive is installed. */
@@ -112,6 +113,31 @@ export async function openPage(options: PageOptions = {}): Promise<Page> {
 export async function closeBrowsers(): Promise<void> {
   for (const c of opened.contexts.splice(0)) await c.close().catch(() => {});
   for (const d of opened.dirs.splice(0)) await Deno.remove(d, { recursive: true }).catch(() => {});
+}
+
+/**
+ * Run `test` against the app (built islands, `testApp(overrides)`) served on a loopback port, then
+ * close every browser, the server and the store, whatever happened.
+ *
+ * @example
+ * ```ts
+ * Deno.test("…", () => withServedApp(async (app, base) => { const page = await openPage(); … }));
+ * ```
+ */
+export async function withServedApp(
+  test: (app: TestApp, base: string) => Promise<void>,
+  overrides: Partial<AppDeps> = {},
+): Promise<void> {
+  await ensureBuilt();
+  const app = await testApp(overrides);
+  const server = serveApp(app);
+  try {
+    await test(app, server.base);
+  } finally {
+    await closeBrowsers();
+    await server.shutdown();
+    app.close();
+  }
 }
 
 /** How {@linkcode watchProblems} labels and filters what it collects. */

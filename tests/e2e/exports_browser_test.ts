@@ -11,24 +11,13 @@
 
 import assert from "node:assert/strict";
 import { violations } from "./axe.ts";
-import { addMemberWithLogin, signUpOrg, testApp } from "../helpers.ts";
-import {
-  closeBrowsers,
-  ensureBuilt,
-  openPage,
-  serveApp,
-  signIn,
-  watchProblems,
-} from "./chromium.ts";
+import { addMemberWithLogin, signUpOrg } from "../helpers.ts";
+import { openPage, signIn, watchProblems, withServedApp } from "./chromium.ts";
 import { addEntry, handlerOf, HeldTransport } from "../api/exports_support.ts";
 
 Deno.test("browser: an export's progress bar reaches its download link", async () => {
-  await ensureBuilt();
   const transport = new HeldTransport();
-  const app = await testApp({ jobs: transport });
-  const server = serveApp(app);
-  const { base } = server;
-  try {
+  await withServedApp(async (app, base) => {
     const admin = await signUpOrg(app, "Exports Co");
     const worker = await addMemberWithLogin(app, admin.client, admin.orgId, "employee");
     await addEntry(admin.client, admin.orgId, worker.userId, Date.UTC(2026, 9, 28, 13), 8);
@@ -77,9 +66,5 @@ Deno.test("browser: an export's progress bar reaches its download link", async (
     assert.equal(await employeePage.getByLabel("Member", { exact: true }).count(), 0);
     assert.equal(await employeePage.getByText("Scheduled report").count(), 0);
     assert.deepEqual(problems, []);
-  } finally {
-    await closeBrowsers();
-    await server.shutdown();
-    app.close();
-  }
+  }, { jobs: transport });
 });

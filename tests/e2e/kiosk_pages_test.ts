@@ -11,16 +11,12 @@
 
 import assert from "node:assert/strict";
 import { violations } from "./axe.ts";
-import { addMemberWithLogin, Client, signUpOrg, testApp } from "../helpers.ts";
+import { addMemberWithLogin, Client, signUpOrg } from "../helpers.ts";
 import { addMember } from "../api/support.ts";
-import { closeBrowsers, ensureBuilt, openPage, serveApp, signIn } from "./chromium.ts";
+import { openPage, signIn, withServedApp } from "./chromium.ts";
 
 Deno.test("browser: kiosks page, PIN page and the Team page's kiosk conflicts work and pass axe", async () => {
-  await ensureBuilt();
-  const app = await testApp();
-  const server = serveApp(app);
-  const { base } = server;
-  try {
+  await withServedApp(async (app, base) => {
     const admin = await signUpOrg(app, "Kiosk Co");
     const worker = await addMember(admin.client, admin.orgId, { name: "Kim Kiosk" });
     const manager = await addMemberWithLogin(app, admin.client, admin.orgId, "manager");
@@ -61,9 +57,5 @@ Deno.test("browser: kiosks page, PIN page and the Team page's kiosk conflicts wo
     await mPage.getByText("Kiosk conflict marked resolved.").waitFor();
     assert.equal(await mPage.locator("[data-conflict-id]").count(), 0);
     assert.equal(worker.name, "Kim Kiosk");
-  } finally {
-    await closeBrowsers();
-    await server.shutdown();
-    app.close();
-  }
+  });
 });

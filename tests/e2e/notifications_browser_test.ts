@@ -12,25 +12,14 @@
 
 import assert from "node:assert/strict";
 import { violations } from "./axe.ts";
-import { addMemberWithLogin, signUpOrg, testApp } from "../helpers.ts";
-import {
-  closeBrowsers,
-  ensureBuilt,
-  openPage,
-  serveApp,
-  signIn,
-  watchProblems,
-} from "./chromium.ts";
+import { addMemberWithLogin, signUpOrg } from "../helpers.ts";
+import { openPage, signIn, watchProblems, withServedApp } from "./chromium.ts";
 import { KvMailbox } from "../../lib/mail/mail.ts";
 import { createJobHandler } from "../../jobs/mod.ts";
 import { newJob } from "../../lib/jobs/jobs.ts";
 
 Deno.test("browser: a member chooses their notifications; an admin sets the organization's", async () => {
-  await ensureBuilt();
-  const app = await testApp();
-  const server = serveApp(app);
-  const { base } = server;
-  try {
+  await withServedApp(async (app, base) => {
     const admin = await signUpOrg(app, "Notify Co");
     const employee = await addMemberWithLogin(app, admin.client, admin.orgId, "employee");
     const path = `/o/${admin.orgId}/notifications`;
@@ -122,9 +111,5 @@ Deno.test("browser: a member chooses their notifications; an admin sets the orga
     );
     assert.deepEqual(after.body.preferences.pto_request_decided, { email: false, slack: false });
     assert.deepEqual(problems, []);
-  } finally {
-    await closeBrowsers();
-    await server.shutdown();
-    app.close();
-  }
+  });
 });
