@@ -310,13 +310,16 @@ export async function commitRetryingLocked(
       return await op.commit();
     } catch (err) {
       if (!isDatabaseLocked(err) || attempt >= LOCKED_RETRIES) throw err;
-      await new Promise((r) => setTimeout(r, 2 + Math.random() * 8 * (attempt + 1)));
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * Math.min(150, 8 * (attempt + 1))));
     }
   }
 }
 
-/** Commits retried when the local database reports itself locked. */
-const LOCKED_RETRIES = 8;
+/**
+ * Commits retried when the local database reports itself locked (several connections to one
+ * file — processes, or the store's two handles — under load; about 1.5 s of waiting in all).
+ */
+export const LOCKED_RETRIES = 16;
 
 /** True for the error Deno KV's SQLite backend raises on SQLITE_BUSY. */
 export function isDatabaseLocked(err: unknown): boolean {

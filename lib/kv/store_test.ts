@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { DomainError } from "../errors.ts";
-import { commitRetryingLocked } from "./store.ts";
+import { commitRetryingLocked, LOCKED_RETRIES } from "./store.ts";
 import {
   decodeCursorParam,
   globalKeys,
@@ -441,5 +441,5 @@ Deno.test("a commit the local database refused as locked is committed again; oth
     commit: () => (forever++, Promise.reject(new TypeError("database is locked"))),
   } as unknown as Deno.AtomicOperation;
   await assert.rejects(() => commitRetryingLocked(alwaysBusy), /database is locked/);
-  assert.equal(forever, 9, "eight retries, then the error");
+  assert.equal(forever, LOCKED_RETRIES + 1, "every retry, then the error");
 });
