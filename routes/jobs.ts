@@ -20,7 +20,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppContext, AppEnv } from "./context.ts";
 import { errorResponse, onNotFound } from "./middleware/errors.ts";
 import type { JobHandler } from "../lib/jobs/jobs.ts";
-import { parseJob } from "../lib/jobs/dispatcher.ts";
+import { parseJob } from "../lib/jobs/jobs.ts";
 import {
   CallbackVerifier,
   FAILED_SEGMENT,

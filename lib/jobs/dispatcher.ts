@@ -1,7 +1,7 @@
 /**
  * The one dispatcher of background jobs, shared by every transport (KV queue, QStash callbacks,
- * inline in tests): it checks the payload against the registry (`jobs.ts`) and runs each job id
- * once, however often a transport delivers it.
+ * inline in tests): it runs each job id once, however often a transport delivers it (payloads are
+ * checked against the registry by `parseJob` in `jobs.ts` before they get here).
  *
  * A run is claimed with `["job_run", id]` = `{state: "running", until}` (a lease) and marked
  * `done` after the handler returns. A second delivery of a done job, or of one another process
@@ -13,7 +13,7 @@
  */
 
 import { globalKeys, type Store } from "../kv/mod.ts";
-import { type Job, type JobHandler, jobSchema } from "./jobs.ts";
+import type { Job, JobHandler } from "./jobs.ts";
 
 /** How long a running job holds its claim (longer than any handler may take). */
 export const RUN_LEASE_MS = 15 * 60_000;
@@ -61,13 +61,4 @@ export function onceById(
     }).commit();
     return "ran";
   };
-}
-
-/**
- * Parse an untyped message (a queue message, a callback body) into a job of the registry, or
- * null when it is not one (it is then dropped, never run).
- */
-export function parseJob(message: unknown): Job | null {
-  const parsed = jobSchema.safeParse(message);
-  return parsed.success ? parsed.data : null;
 }

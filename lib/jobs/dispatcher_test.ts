@@ -2,8 +2,8 @@
 
 import assert from "node:assert/strict";
 import { Store } from "../kv/mod.ts";
-import { newJob } from "./jobs.ts";
-import { onceById, parseJob } from "./dispatcher.ts";
+import { newJob, parseJob } from "./jobs.ts";
+import { onceById } from "./dispatcher.ts";
 
 Deno.test("a job id runs once however often it is delivered", async () => {
   const store = await Store.open(":memory:");

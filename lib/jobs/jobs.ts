@@ -138,9 +138,18 @@ export function sendMailJob(
   return { kind: "send_mail", id: newId(now), orgId, mail };
 }
 
+/**
+ * Parse an untyped message (a queue message, a callback body) into a job of the registry, or
+ * null when it is not one (it is then dropped, never run).
+ */
+export function parseJob(message: unknown): Job | null {
+  const parsed = jobSchema.safeParse(message);
+  return parsed.success ? parsed.data : null;
+}
+
 /** True when `value` is a job this version understands (queue messages are untyped). */
 export function isJob(value: unknown): value is Job {
-  return jobSchema.safeParse(value).success;
+  return parseJob(value) !== null;
 }
 
 /** Retry delays of the KV queue (at most 5 × at most 1 h). */
@@ -185,11 +194,12 @@ export class KvQueueTransport implements JobTransport {
    */
   listen(handler: JobHandler): Promise<void> {
     return this.queue.listenQueue(async (message: unknown) => {
-      if (!isJob(message)) {
+      const job = parseJob(message);
+      if (!job) {
         console.warn("jobs: dropping an unknown queue message");
         return;
       }
-      await handler(message);
+      await handler(job);
     });
   }
 }

@@ -24,8 +24,7 @@
 import { Client, Receiver } from "@upstash/qstash";
 import { z } from "zod";
 import { globalKeys, type Store } from "../kv/mod.ts";
-import type { Job, JobKind, JobTransport } from "./jobs.ts";
-import { parseJob } from "./dispatcher.ts";
+import { type Job, type JobKind, type JobTransport, parseJob } from "./jobs.ts";
 import type { DeadJob } from "./outbox.ts";
 
 /** QStash's own API address (`QSTASH_URL` replaces it). */
